@@ -1,0 +1,78 @@
+import { z } from "zod";
+
+/**
+ * The one place that reads the environment. Every setting has a default that selects the embedded stack,
+ * so `loadConfig({})` describes a laptop run; pointing at real services only takes environment variables.
+ */
+const bool = z
+  .enum(["true", "false", "1", "0"])
+  .transform((v) => v === "true" || v === "1");
+const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+
+export const ConfigSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  /** `embedded` starts the in-process stand-ins; `aws` uses whatever endpoints/credentials the SDK finds. */
+  STACK: z.enum(["embedded", "aws"]).default("embedded"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  HOST: z.string().default("127.0.0.1"),
+  PORT: int(8080),
+  /** Where browsers reach the app; drives cookie `Secure`, CORS and HSTS. */
+  PUBLIC_URL: z.url().default("http://127.0.0.1:8080"),
+  /** Built web app served by the API (one origin). Empty disables static serving. */
+  WEB_DIST_DIR: z.string().default(""),
+  DATA_DIR: z.string().default(".data"),
+
+  AWS_REGION: z.string().default("us-east-1"),
+  DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:54329/postgres"),
+  DATABASE_POOL_SIZE: int(10),
+  /** On AWS: the Secrets Manager secret holding {username,password,host,port,dbname}; overrides DATABASE_URL. */
+  DATABASE_SECRET_ARN: z.string().optional(),
+  /** On AWS: an SSM Parameter Store path whose parameters are loaded as environment (e.g. /photoreel/prod/). */
+  SSM_PARAMETER_PATH: z.string().optional(),
+
+  S3_BUCKET: z.string().min(3).default("photoreel-local"),
+  S3_ENDPOINT: z.url().optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  SQS_RENDER_QUEUE_URL: z.string().default("http://127.0.0.1:9324/000000000000/photoreel-render"),
+  SQS_PREVIEW_QUEUE_URL: z.string().default("http://127.0.0.1:9324/000000000000/photoreel-preview"),
+  SQS_DLQ_URL: z.string().default("http://127.0.0.1:9324/000000000000/photoreel-render-dlq"),
+  SQS_ENDPOINT: z.url().optional(),
+  DYNAMODB_TABLE: z.string().default("photoreel-videos"),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  COGNITO_USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, "expected <region>_<id>").default("us-east-1_LocalPool"),
+  COGNITO_CLIENT_ID: z.string().default("photoreel-local-client"),
+  COGNITO_ENDPOINT: z.url().optional(),
+  /** Local only: where the stand-in's JWKS lives (the real pool's JWKS is fetched from AWS). */
+  COGNITO_JWKS_URL: z.url().optional(),
+
+  MAX_UPLOAD_BYTES: int(50 * 1024 * 1024),
+  MAX_AUDIO_BYTES: int(30 * 1024 * 1024),
+  MAX_INPUT_PIXELS: int(100_000_000),
+  QUOTA_PHOTOS: int(5000),
+  QUOTA_BYTES: int(10 * 1024 * 1024 * 1024),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  /** Seconds; the worker extends message visibility in steps of this while rendering. */
+  RENDER_VISIBILITY_TIMEOUT: z.coerce.number().int().min(10).default(60),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment into a typed config; a bad value stops start-up naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = ConfigSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+/** Names of every variable the apps read: used by the deploy wiring tests. */
+export const configKeys = Object.keys(ConfigSchema.shape) as (keyof Config)[];

@@ -1,0 +1,5 @@
+export * from "./video-spec";
+export * from "./queue";
+export * from "./photos";
+export * from "./videos";
+export * from "./auth";

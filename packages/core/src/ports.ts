@@ -1,0 +1,155 @@
+import type { Readable } from "node:stream";
+import type { RenderMessage, VideoSpec } from "@photoreel/contracts";
+
+// ---------- Blobs (S3) ----------
+export interface PresignedPost {
+  url: string;
+  fields: Record<string, string>;
+}
+export interface BlobHead {
+  size: number;
+  contentType?: string;
+  lastModified?: Date;
+}
+export interface BlobListItem {
+  key: string;
+  size: number;
+  lastModified: Date;
+}
+export interface UploadedPart {
+  partNumber: number;
+  etag: string;
+  size: number;
+}
+export interface BlobStore {
+  /** A browser form upload whose policy pins the key, the content type and a size range. */
+  presignPost(key: string, opts: { contentType: string; minBytes: number; maxBytes: number; expiresIn: number }): Promise<PresignedPost>;
+  createMultipart(key: string, contentType: string): Promise<{ uploadId: string }>;
+  presignPart(key: string, uploadId: string, partNumber: number, expiresIn: number): Promise<string>;
+  listParts(key: string, uploadId: string): Promise<UploadedPart[]>;
+  completeMultipart(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<void>;
+  abortMultipart(key: string, uploadId: string): Promise<void>;
+  presignDownload(key: string, expiresIn: number, opts?: { downloadName?: string; contentType?: string }): Promise<string>;
+  head(key: string): Promise<BlobHead | null>;
+  /** Inclusive byte range, like HTTP Range. Returns fewer bytes when the object is shorter. */
+  readRange(key: string, start: number, end: number): Promise<Buffer>;
+  getStream(key: string): Promise<Readable>;
+  /** Multipart upload under the hood for large bodies. */
+  put(key: string, body: Buffer | Readable, contentType: string): Promise<void>;
+  delete(keys: string[]): Promise<void>;
+  list(prefix: string): AsyncIterable<BlobListItem>;
+  ping(): Promise<void>;
+}
+
+// ---------- Queue (SQS) ----------
+export interface QueueDepth {
+  visible: number;
+  inFlight: number;
+  /** Age of the oldest message in seconds, when the backend can tell. */
+  oldestAgeSeconds: number | null;
+}
+export interface RenderQueue {
+  send(message: RenderMessage, opts?: { priority?: boolean }): Promise<void>;
+  depth(which: "render" | "preview" | "dlq"): Promise<QueueDepth>;
+  /** Moves every dead-lettered message back to the render queue; returns how many moved. */
+  redriveDlq(): Promise<number>;
+  /** Receives and deletes up to `max` dead-lettered messages (their jobs get marked FAILED by the caller). */
+  drainDlq(max: number): Promise<{ body: string }[]>;
+  ping(): Promise<void>;
+}
+
+// ---------- Video jobs (DynamoDB) ----------
+export const VIDEO_STATUSES = ["QUEUED", "RENDERING", "READY", "FAILED", "CANCELED"] as const;
+export type VideoStatus = (typeof VIDEO_STATUSES)[number];
+
+export interface VideoOutput {
+  videoKey: string;
+  posterKey: string;
+  bytes: number;
+  durationSeconds: number;
+  width: number;
+  height: number;
+}
+export interface VideoJob {
+  ownerId: string;
+  videoId: string;
+  kind: "video" | "preview";
+  status: VideoStatus;
+  spec: VideoSpec;
+  /** Bumped on every (re)try; messages and progress writes carry it so stale ones are ignored. */
+  attempt: number;
+  progress: number;
+  etaSeconds: number | null;
+  error: string | null;
+  output: VideoOutput | null;
+  createdAt: string;
+  updatedAt: string;
+  enqueuedAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  heartbeatAt: string | null;
+  renderSeconds: number | null;
+  cancelRequested: boolean;
+}
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+export interface TransitionRequest {
+  from: VideoStatus[];
+  to: VideoStatus;
+  /** When given, the write only happens if the stored attempt equals it. */
+  attempt?: number;
+  set?: Partial<Omit<VideoJob, "ownerId" | "videoId" | "status">>;
+}
+export interface VideoJobStore {
+  /** Fails with CONFLICT if the id exists. */
+  create(job: VideoJob): Promise<void>;
+  get(ownerId: string, videoId: string): Promise<VideoJob | null>;
+  /** Newest first (video ids are time-ordered UUIDv7). */
+  listByOwner(ownerId: string, opts: { limit: number; cursor?: string | null; kind?: VideoJob["kind"] }): Promise<Page<VideoJob>>;
+  /** Operators: by status, oldest update first, optionally only those updated before a time. */
+  listByStatus(status: VideoStatus, opts: { limit: number; cursor?: string | null; updatedBefore?: string }): Promise<Page<VideoJob>>;
+  /** Conditional status change; returns the updated job, or null when the condition did not hold. */
+  transition(ownerId: string, videoId: string, req: TransitionRequest): Promise<VideoJob | null>;
+  /** Conditional on RENDERING at this attempt; returns false when the job moved on (canceled, reassigned). */
+  updateProgress(ownerId: string, videoId: string, attempt: number, p: { progress: number; etaSeconds: number | null }): Promise<{ ok: boolean; cancelRequested: boolean }>;
+  /** Sets cancelRequested on a RENDERING job, or moves QUEUED straight to CANCELED. */
+  requestCancel(ownerId: string, videoId: string): Promise<VideoJob | null>;
+  delete(ownerId: string, videoId: string): Promise<void>;
+  ping(): Promise<void>;
+}
+
+// ---------- Identity (Cognito) ----------
+export interface AuthTokens {
+  accessToken: string;
+  idToken: string;
+  refreshToken: string | null;
+  expiresIn: number;
+}
+export interface IdentityProvider {
+  signUp(email: string, password: string): Promise<{ userSub: string; confirmed: boolean }>;
+  confirmSignUp(email: string, code: string): Promise<void>;
+  /** Embedded stack only: there is no e-mail to carry a code. */
+  adminConfirmSignUp(email: string): Promise<void>;
+  signIn(email: string, password: string): Promise<AuthTokens>;
+  refresh(refreshToken: string): Promise<AuthTokens>;
+  signOut(accessToken: string): Promise<void>;
+  addToGroup(email: string, group: string): Promise<void>;
+  deleteUser(email: string): Promise<void>;
+  ping(): Promise<void>;
+}
+export interface VerifiedUser {
+  sub: string;
+  username: string;
+  groups: string[];
+}
+export interface TokenVerifier {
+  /** Verifies signature, issuer, client id, token use (access), expiry. Throws on anything wrong. */
+  verifyAccessToken(token: string): Promise<VerifiedUser>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
