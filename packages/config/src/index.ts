@@ -17,16 +17,23 @@ export const ConfigSchema = z.object({
   HOST: z.string().default("127.0.0.1"),
   PORT: int(8080),
   /** Where browsers reach the app; drives cookie `Secure`, CORS and HSTS. */
-  PUBLIC_URL: z.url().default("http://127.0.0.1:8080"),
+  PUBLIC_URL: z.url().optional(),
   /** Built web app served by the API (one origin). Empty disables static serving. */
   WEB_DIST_DIR: z.string().default(""),
   DATA_DIR: z.string().default(".data"),
 
   AWS_REGION: z.string().default("us-east-1"),
+  /** Only for the stand-ins and moto; on AWS leave unset so the SDK uses the task or Lambda role. */
+  AWS_ACCESS_KEY_ID: z.string().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
   DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:54329/postgres"),
   DATABASE_POOL_SIZE: int(10),
   /** On AWS: the Secrets Manager secret holding {username,password,host,port,dbname}; overrides DATABASE_URL. */
   DATABASE_SECRET_ARN: z.string().optional(),
+  /** On AWS, with DATABASE_SECRET_ARN: where the database is (the RDS-managed secret holds only the credentials). */
+  DATABASE_HOST: z.string().optional(),
+  DATABASE_PORT: z.coerce.number().int().positive().optional(),
+  DATABASE_NAME: z.string().optional(),
   /** On AWS: an SSM Parameter Store path whose parameters are loaded as environment (e.g. /photoreel/prod/). */
   SSM_PARAMETER_PATH: z.string().optional(),
 
@@ -45,17 +52,26 @@ export const ConfigSchema = z.object({
   /** Local only: where the stand-in's JWKS lives (the real pool's JWKS is fetched from AWS). */
   COGNITO_JWKS_URL: z.url().optional(),
 
+  /** E-mails that join the `admin` group when they sign up (bootstrap operators; comma-separated). */
+  ADMIN_EMAILS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((e) => e.trim().toLowerCase()).filter(Boolean)),
   MAX_UPLOAD_BYTES: int(50 * 1024 * 1024),
   MAX_AUDIO_BYTES: int(30 * 1024 * 1024),
   MAX_INPUT_PIXELS: int(100_000_000),
   QUOTA_PHOTOS: int(5000),
   QUOTA_BYTES: int(10 * 1024 * 1024 * 1024),
+  /** Embedded stack only: bind the stand-ins to free ports instead of the fixed defaults (parallel test runs). */
+  EMBEDDED_FREE_PORTS: bool.default(false),
+  /** Embedded stack only: how many worker processes `start` launches beside the API (0 = none). */
+  EMBEDDED_WORKERS: z.coerce.number().int().min(0).max(8).default(1),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   /** Seconds; the worker extends message visibility in steps of this while rendering. */
   RENDER_VISIBILITY_TIMEOUT: z.coerce.number().int().min(10).default(60),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+export type Config = Omit<z.infer<typeof ConfigSchema>, "PUBLIC_URL"> & { PUBLIC_URL: string };
 
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
@@ -71,7 +87,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
   }
-  return parsed.data;
+  // Without an explicit public URL the app is where it listens (a laptop run).
+  return { ...parsed.data, PUBLIC_URL: parsed.data.PUBLIC_URL ?? `http://127.0.0.1:${parsed.data.PORT}` };
 }
 
 /** Names of every variable the apps read: used by the deploy wiring tests. */

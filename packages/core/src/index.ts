@@ -1,3 +1,5 @@
 export * from "./errors";
 export * from "./ports";
 export * from "./ids";
+export * from "./model";
+export * from "./services";

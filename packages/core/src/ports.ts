@@ -53,8 +53,10 @@ export interface RenderQueue {
   depth(which: "render" | "preview" | "dlq"): Promise<QueueDepth>;
   /** Moves every dead-lettered message back to the render queue; returns how many moved. */
   redriveDlq(): Promise<number>;
-  /** Receives and deletes up to `max` dead-lettered messages (their jobs get marked FAILED by the caller). */
+  /** Receives and deletes up to `max` dead-lettered messages. */
   drainDlq(max: number): Promise<{ body: string }[]>;
+  /** Reads up to `max` dead-lettered messages without removing them (hidden for `hideSeconds`). */
+  peekDlq(max: number, hideSeconds: number): Promise<{ body: string }[]>;
   ping(): Promise<void>;
 }
 
@@ -90,6 +92,8 @@ export interface VideoJob {
   heartbeatAt: string | null;
   renderSeconds: number | null;
   cancelRequested: boolean;
+  /** Set when a worker claims the job; every later write by that worker is conditional on it (fencing). */
+  leaseId: string | null;
 }
 export interface Page<T> {
   items: T[];
@@ -100,6 +104,8 @@ export interface TransitionRequest {
   to: VideoStatus;
   /** When given, the write only happens if the stored attempt equals it. */
   attempt?: number;
+  /** When given, the write only happens if the stored leaseId equals it (null: no lease). */
+  leaseId?: string | null;
   set?: Partial<Omit<VideoJob, "ownerId" | "videoId" | "status">>;
 }
 export interface VideoJobStore {
@@ -109,11 +115,11 @@ export interface VideoJobStore {
   /** Newest first (video ids are time-ordered UUIDv7). */
   listByOwner(ownerId: string, opts: { limit: number; cursor?: string | null; kind?: VideoJob["kind"] }): Promise<Page<VideoJob>>;
   /** Operators: by status, oldest update first, optionally only those updated before a time. */
-  listByStatus(status: VideoStatus, opts: { limit: number; cursor?: string | null; updatedBefore?: string }): Promise<Page<VideoJob>>;
+  listByStatus(status: VideoStatus, opts: { limit: number; cursor?: string | null; updatedBefore?: string; updatedAfter?: string }): Promise<Page<VideoJob>>;
   /** Conditional status change; returns the updated job, or null when the condition did not hold. */
   transition(ownerId: string, videoId: string, req: TransitionRequest): Promise<VideoJob | null>;
-  /** Conditional on RENDERING at this attempt; returns false when the job moved on (canceled, reassigned). */
-  updateProgress(ownerId: string, videoId: string, attempt: number, p: { progress: number; etaSeconds: number | null }): Promise<{ ok: boolean; cancelRequested: boolean }>;
+  /** Heartbeat + progress, conditional on RENDERING under this lease; ok=false when the job moved on (deleted, reassigned). */
+  updateProgress(ownerId: string, videoId: string, leaseId: string, p: { progress: number; etaSeconds: number | null }): Promise<{ ok: boolean; cancelRequested: boolean }>;
   /** Sets cancelRequested on a RENDERING job, or moves QUEUED straight to CANCELED. */
   requestCancel(ownerId: string, videoId: string): Promise<VideoJob | null>;
   delete(ownerId: string, videoId: string): Promise<void>;
@@ -135,6 +141,8 @@ export interface IdentityProvider {
   signIn(email: string, password: string): Promise<AuthTokens>;
   refresh(refreshToken: string): Promise<AuthTokens>;
   signOut(accessToken: string): Promise<void>;
+  /** The signed-in user's e-mail and sub (Cognito GetUser with the access token). */
+  getUser(accessToken: string): Promise<{ sub: string; email: string }>;
   addToGroup(email: string, group: string): Promise<void>;
   deleteUser(email: string): Promise<void>;
   ping(): Promise<void>;

@@ -1,0 +1,135 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { createInnerContext, appRouter } from "@photoreel/api";
+import { DomainError } from "@photoreel/core";
+import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import express, { type NextFunction, type Request, type Response } from "express";
+import helmet from "helmet";
+import type { Logger } from "pino";
+import { pinoHttp } from "pino-http";
+import type { ApiApp } from "../compose";
+import { cookieSession, requestToken } from "./session-cookies";
+import { resolveUser } from "@photoreel/api";
+
+export function createHttpApp(app: ApiApp, log: Logger) {
+  const { config } = app;
+  const publicUrl = new URL(config.PUBLIC_URL);
+  const https = publicUrl.protocol === "https:";
+  const s3Origins = [config.S3_ENDPOINT ? new URL(config.S3_ENDPOINT).origin : null, `https://${config.S3_BUCKET}.s3.${config.AWS_REGION}.amazonaws.com`, "https://*.amazonaws.com"].filter(
+    (x): x is string => Boolean(x),
+  );
+  const x = express();
+  x.disable("x-powered-by");
+  x.set("trust proxy", config.STACK === "aws" ? 1 : false);
+
+  x.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const incoming = req.headers["x-request-id"];
+        const id = typeof incoming === "string" && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader("x-request-id", id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
+    }),
+  );
+
+  x.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", "data:", "blob:", ...s3Origins],
+          mediaSrc: ["'self'", "blob:", ...s3Origins],
+          connectSrc: ["'self'", ...s3Origins],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          upgradeInsecureRequests: https ? [] : null,
+        },
+      },
+      strictTransportSecurity: https ? { maxAge: 31536000, includeSubDomains: true } : false,
+      frameguard: { action: "deny" },
+      crossOriginEmbedderPolicy: false,
+      crossOriginResourcePolicy: { policy: "same-origin" },
+    }),
+  );
+
+  x.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  x.get("/readyz", async (_req, res) => {
+    const checks = await app.readiness();
+    const failed = Object.entries(checks).filter(([, v]) => v !== "ok");
+    res.status(failed.length ? 503 : 200).json({ status: failed.length ? "unavailable" : "ok", checks });
+  });
+
+  // CSRF: state changes are POSTs with a JSON body, and we also refuse any cross-origin Origin header.
+  // Together with SameSite=Strict cookies a foreign page can neither send nor forge them.
+  x.use("/trpc", (req: Request, res: Response, next: NextFunction) => {
+    if (req.method === "POST") {
+      const origin = req.headers.origin;
+      if (origin && origin !== publicUrl.origin) {
+        res.status(403).json({ error: { message: "Cross-site request refused", code: "FORBIDDEN" } });
+        return;
+      }
+      const ct = req.headers["content-type"] ?? "";
+      if (!ct.startsWith("application/json")) {
+        res.status(415).json({ error: { message: "Send JSON (Content-Type: application/json)", code: "UNSUPPORTED_MEDIA_TYPE" } });
+        return;
+      }
+    }
+    next();
+  });
+
+  x.use(
+    "/trpc",
+    createExpressMiddleware({
+      router: appRouter,
+      maxBodySize: 1024 * 1024,
+      createContext: async ({ req, res }) => {
+        const session = cookieSession(req, res, https);
+        const logger = req.log;
+        const base = { services: app.services, session, ip: req.ip ?? "unknown", requestId: String(req.id), logger };
+        try {
+          const user = await resolveUser(app.services, app.verifier, requestToken(req, session));
+          return createInnerContext({ ...base, user });
+        } catch (e) {
+          if (e instanceof DomainError && e.code === "UNAUTHORIZED") {
+            // A bad or expired token: treat the request as signed out; protected procedures answer UNAUTHORIZED.
+            return createInnerContext({ ...base, user: null });
+          }
+          throw e;
+        }
+      },
+      onError: () => {
+        // Logged once by the router's error middleware (internal errors only).
+      },
+    }),
+  );
+
+  const dist = config.WEB_DIST_DIR;
+  if (dist && existsSync(join(dist, "index.html"))) {
+    x.use(express.static(dist, { index: false, maxAge: "1y", immutable: true, setHeaders: (res, path) => path.endsWith(".html") && res.setHeader("Cache-Control", "no-cache") }));
+    x.get(/^\/(?!trpc|healthz|readyz).*/, (_req, res) => {
+      res.setHeader("Cache-Control", "no-cache");
+      res.sendFile(join(dist, "index.html"));
+    });
+  }
+
+  x.use((_req, res) => {
+    res.status(404).json({ error: { message: "Not found", code: "NOT_FOUND" } });
+  });
+  x.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: number }).status ?? 500;
+    if (status >= 500) req.log.error({ err }, "unhandled error");
+    res.status(status).json({ error: { message: status >= 500 ? "Something went wrong on our side" : "Bad request", code: status >= 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST" } });
+  });
+  return x;
+}

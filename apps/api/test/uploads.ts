@@ -1,0 +1,27 @@
+import type { TestStack } from "./harness";
+
+type Caller = ReturnType<TestStack["callerFor"]>;
+
+/** Posts a file to a presigned POST exactly as a browser form upload does (fields first, file last). */
+export async function postForm(upload: { url: string; fields: Record<string, string> }, body: Buffer, filename: string, contentType: string) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(upload.fields)) form.append(k, v);
+  form.append("file", new Blob([new Uint8Array(body)], { type: contentType }), filename);
+  const res = await fetch(upload.url, { method: "POST", body: form });
+  return res;
+}
+
+/** createUploads -> POST -> completeUpload for each file; returns the photo ids in order. */
+export async function uploadPhotos(t: TestStack, caller: Caller, files: { name: string; type: string; body: Buffer }[]) {
+  const { results } = await caller.photos.createUploads({ files: files.map((f) => ({ filename: f.name, contentType: f.type, bytes: f.body.length })) });
+  const ids: string[] = [];
+  for (const [i, r] of results.entries()) {
+    if (!r.ok) throw new Error(`createUploads refused ${r.filename}: ${r.reason}`);
+    const res = await postForm(r.upload, files[i]!.body, files[i]!.name, files[i]!.type);
+    if (res.status >= 300) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
+    await caller.photos.completeUpload({ id: r.photoId });
+    ids.push(r.photoId);
+  }
+  await t.app.localProcessing!.idle();
+  return ids;
+}

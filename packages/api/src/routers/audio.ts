@@ -1,0 +1,13 @@
+import { CreateAudioUploadInputSchema, IdSchema } from "@photoreel/contracts";
+import { z } from "zod";
+import { protectedProcedure, router } from "../trpc";
+
+const view = (a: { id: string; status: string; filename: string; bytes: number; rejectReason: string | null; createdAt: Date } | null) =>
+  a && { id: a.id, status: a.status, filename: a.filename, bytes: a.bytes, rejectReason: a.rejectReason, createdAt: a.createdAt.toISOString() };
+
+export const audioRouter = router({
+  createUpload: protectedProcedure.input(CreateAudioUploadInputSchema).mutation(({ ctx, input }) => ctx.services.videos.createAudioUpload(ctx.user.sub, input)),
+  completeUpload: protectedProcedure.input(z.object({ id: IdSchema })).mutation(async ({ ctx, input }) => view(await ctx.services.videos.completeAudioUpload(ctx.user.sub, input.id))),
+  list: protectedProcedure.query(async ({ ctx }) => (await ctx.services.videos.listAudio(ctx.user.sub)).map(view)),
+  delete: protectedProcedure.input(z.object({ id: IdSchema })).mutation(({ ctx, input }) => ctx.services.videos.deleteAudio(ctx.user.sub, input.id)),
+});

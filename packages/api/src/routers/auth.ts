@@ -1,0 +1,46 @@
+import { ConfirmSignUpInputSchema, SignInInputSchema, SignUpInputSchema } from "@photoreel/contracts";
+import { z } from "zod";
+import { protectedProcedure, publicProcedure, router } from "../trpc";
+
+export const authRouter = router({
+  signUp: publicProcedure.input(SignUpInputSchema).mutation(({ ctx, input }) => ctx.services.auth.signUp(input.email, input.password, ctx.ip)),
+
+  confirmSignUp: publicProcedure.input(ConfirmSignUpInputSchema).mutation(async ({ ctx, input }) => {
+    await ctx.services.auth.confirmSignUp(input.email, input.code);
+    return { confirmed: true };
+  }),
+
+  /** Sets the session cookies; the tokens are returned too, for scripts that use `Authorization: Bearer`. */
+  signIn: publicProcedure.input(SignInInputSchema).mutation(async ({ ctx, input }) => {
+    const tokens = await ctx.services.auth.signIn(input.email, input.password, ctx.ip);
+    ctx.session.set(tokens);
+    return { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn };
+  }),
+
+  refresh: publicProcedure
+    .input(z.object({ refreshToken: z.string().min(1).max(8192).optional() }).optional())
+    .mutation(async ({ ctx, input }) => {
+      const refreshToken = input?.refreshToken ?? ctx.session.refreshToken;
+      if (!refreshToken) {
+        ctx.session.clear();
+        return { ok: false as const, accessToken: null, expiresIn: 0 };
+      }
+      try {
+        const tokens = await ctx.services.auth.refresh(refreshToken);
+        ctx.session.set(tokens);
+        return { ok: true as const, accessToken: tokens.accessToken, expiresIn: tokens.expiresIn };
+      } catch (e) {
+        ctx.session.clear();
+        throw e;
+      }
+    }),
+
+  signOut: publicProcedure.mutation(async ({ ctx }) => {
+    const token = ctx.session.accessToken;
+    ctx.session.clear();
+    if (token && ctx.user) await ctx.services.auth.signOut(token).catch(() => {});
+    return { ok: true };
+  }),
+
+  me: protectedProcedure.query(({ ctx }) => ctx.services.auth.me(ctx.user)),
+});

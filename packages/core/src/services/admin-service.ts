@@ -1,0 +1,126 @@
+import { RenderMessageSchema } from "@photoreel/contracts";
+import { DomainError, notFound } from "../errors";
+import type { VideoJob, VideoStatus } from "../ports";
+import type { ServiceDeps } from "./deps";
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return null;
+  }
+}
+
+export function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+const jobView = (j: VideoJob) => ({
+  ownerId: j.ownerId,
+  videoId: j.videoId,
+  kind: j.kind,
+  status: j.status,
+  attempt: j.attempt,
+  progress: j.progress,
+  error: j.error,
+  photoCount: j.spec.slides.length,
+  createdAt: j.createdAt,
+  updatedAt: j.updatedAt,
+  renderSeconds: j.renderSeconds,
+});
+
+export function createAdminService(d: ServiceDeps) {
+  return {
+    async users(opts: { limit: number; cursor?: string | null; search?: string }) {
+      const page = await d.users.listWithStats(opts);
+      const items = await Promise.all(
+        page.items.map(async (u) => {
+          const videos = await d.jobs.listByOwner(u.id, { limit: 100, kind: "video" });
+          return {
+            ...u,
+            createdAt: u.createdAt.toISOString(),
+            lastSeenAt: u.lastSeenAt.toISOString(),
+            videoCount: videos.items.length,
+            videoCountCapped: videos.nextCursor !== null,
+            videoBytes: videos.items.reduce((a, v) => a + (v.output?.bytes ?? 0), 0),
+          };
+        }),
+      );
+      return { items, nextCursor: page.nextCursor };
+    },
+
+    async jobs(opts: { status: VideoStatus; limit: number; cursor?: string | null }) {
+      const page = await d.jobs.listByStatus(opts.status, { limit: opts.limit, cursor: opts.cursor });
+      return { items: page.items.map(jobView), nextCursor: page.nextCursor };
+    },
+
+    async queues() {
+      const [render, preview, dlq] = await Promise.all([d.queue.depth("render"), d.queue.depth("preview"), d.queue.depth("dlq")]);
+      return { render, preview, dlq };
+    },
+
+    /**
+     * Moves dead-lettered renders back to the queue. Their jobs were marked FAILED when they reached the DLQ, so each
+     * is put back to QUEUED first; a message whose job is gone (deleted) is dropped.
+     */
+    async redriveDlq() {
+      let moved = 0;
+      let dropped = 0;
+      for (;;) {
+        const batch = await d.queue.drainDlq(10);
+        if (batch.length === 0) break;
+        for (const m of batch) {
+          const parsed = RenderMessageSchema.safeParse(safeJson(m.body));
+          const job = parsed.success ? await d.jobs.get(parsed.data.ownerId, parsed.data.videoId) : null;
+          if (!parsed.success || !job || job.status === "READY" || job.status === "CANCELED") {
+            dropped++;
+            continue;
+          }
+          if (job.status === "FAILED")
+            await d.jobs.transition(job.ownerId, job.videoId, { from: ["FAILED"], to: "QUEUED", set: { error: null, progress: 0, leaseId: null, enqueuedAt: d.clock.now().toISOString() } });
+          await d.queue.send({ ...parsed.data, attempt: job.attempt }, { priority: job.kind === "preview" });
+          moved++;
+        }
+      }
+      return { moved, dropped };
+    },
+
+    async retryJob(ownerId: string, videoId: string) {
+      const j = await d.jobs.get(ownerId, videoId);
+      if (!j) throw notFound("Job");
+      if (j.status !== "FAILED" && j.status !== "CANCELED") throw new DomainError("PRECONDITION_FAILED", "Only failed or canceled jobs can be retried");
+      const updated = await d.jobs.transition(ownerId, videoId, {
+        from: ["FAILED", "CANCELED"], to: "QUEUED", attempt: j.attempt,
+        set: { attempt: j.attempt + 1, progress: 0, etaSeconds: null, error: null, cancelRequested: false, startedAt: null, finishedAt: null, heartbeatAt: null, leaseId: null, enqueuedAt: d.clock.now().toISOString() },
+      });
+      if (!updated) throw new DomainError("CONFLICT", "The job changed meanwhile; reload");
+      const msg = RenderMessageSchema.parse({ kind: "render", ownerId, videoId, attempt: updated.attempt });
+      await d.queue.send(msg, { priority: updated.kind === "preview" });
+      return jobView(updated);
+    },
+
+    /** Render time percentiles of videos finished in the last 24 hours. */
+    async renderStats() {
+      const since = new Date(d.clock.now().getTime() - 24 * 3600 * 1000).toISOString();
+      const seconds: number[] = [];
+      let failed = 0;
+      let cursor: string | null = null;
+      do {
+        const page = await d.jobs.listByStatus("READY", { limit: 500, cursor, updatedAfter: since });
+        for (const j of page.items) if (j.renderSeconds !== null && j.kind === "video") seconds.push(j.renderSeconds);
+        cursor = page.nextCursor;
+      } while (cursor && seconds.length < 10_000);
+      cursor = null;
+      do {
+        const page = await d.jobs.listByStatus("FAILED", { limit: 500, cursor, updatedAfter: since });
+        failed += page.items.length;
+        cursor = page.nextCursor;
+      } while (cursor && failed < 10_000);
+      seconds.sort((a, b) => a - b);
+      return { count: seconds.length, failed, p50: percentile(seconds, 50), p90: percentile(seconds, 90), p95: percentile(seconds, 95), p99: percentile(seconds, 99), max: seconds.at(-1) ?? null };
+    },
+  };
+}
+export type AdminService = ReturnType<typeof createAdminService>;

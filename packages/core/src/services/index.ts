@@ -1,0 +1,24 @@
+export * from "./deps";
+export * from "./photo-service";
+export * from "./photo-processor";
+export * from "./video-service";
+export * from "./auth-service";
+export * from "./admin-service";
+export { sniffImage, sniffAudio } from "./sniff";
+
+import type { ServiceDeps } from "./deps";
+import { createAdminService } from "./admin-service";
+import { createAuthService } from "./auth-service";
+import { createPhotoService } from "./photo-service";
+import { createVideoService } from "./video-service";
+
+export function createServices(deps: ServiceDeps) {
+  return {
+    deps,
+    auth: createAuthService(deps),
+    photos: createPhotoService(deps),
+    videos: createVideoService(deps),
+    admin: createAdminService(deps),
+  };
+}
+export type Services = ReturnType<typeof createServices>;
