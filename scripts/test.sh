@@ -24,8 +24,8 @@ check() { # check <name> <command...>: a whole-command check counted as one test
   else FAILED=$((FAILED+1)); log "$name: FAILED (log below)"; tail -50 "$OUT/$name.log"; fi
 }
 
-check typecheck pnpm -s typecheck
-check lint pnpm -s lint
+check typecheck pnpm typecheck
+check lint pnpm lint
 
 log "running vitest (all packages)"
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$OUT/vitest.json" 2>&1 | tee "$OUT/vitest.log" | grep -E "✓|×|FAIL|Test Files|Tests " | grep -vE "^\s+✓" || true

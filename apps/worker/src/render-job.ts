@@ -9,8 +9,6 @@ import { RenderInputError, renderVideo } from "@photoreel/render";
 import type { Logger } from "pino";
 import { emitMetric } from "./metrics";
 
-/** A heartbeat older than this means the worker holding the job is gone. */
-export const STALE_HEARTBEAT_MS = 30_000;
 const PROGRESS_EVERY_MS = 1_000;
 
 export interface RenderJobDeps {
@@ -19,6 +17,8 @@ export interface RenderJobDeps {
   clock: Clock;
   log: Logger;
   workerId: string;
+  /** A heartbeat older than this means the worker holding the job is gone. */
+  staleAfterMs: number;
   tmpRoot?: string;
 }
 
@@ -54,7 +54,7 @@ export async function renderJob(d: RenderJobDeps, msg: RenderMessage, opts: { sh
   } else {
     // RENDERING: someone holds it. Take over only if its heartbeat stopped (that worker died).
     const beat = job.heartbeatAt ? Date.parse(job.heartbeatAt) : 0;
-    if (d.clock.now().getTime() - beat < STALE_HEARTBEAT_MS) return skip(log, "another worker is rendering it");
+    if (d.clock.now().getTime() - beat < d.staleAfterMs) return skip(log, "another worker is rendering it");
     claimed = await d.jobs.transition(job.ownerId, job.videoId, {
       from: ["RENDERING"], to: "RENDERING", attempt: job.attempt, leaseId: job.leaseId,
       set: { leaseId, heartbeatAt: now(), progress: 0, etaSeconds: null },
@@ -78,6 +78,7 @@ export async function renderJob(d: RenderJobDeps, msg: RenderMessage, opts: { sh
     const photos = await downloadInputs(d.blobs, claimed, workDir);
     const audioPath = claimed.spec.music ? await downloadAudio(d.blobs, claimed, workDir) : undefined;
     const profile = renderProfile(claimed.spec, { preview: claimed.kind === "preview" });
+    await mkdir(join(workDir, "render"));
     const out = await renderVideo({
       spec: claimed.spec,
       profile,
@@ -175,7 +176,7 @@ async function downloadInputs(blobs: BlobStore, job: VideoJob, dir: string): Pro
       const head = await blobs.head(key);
       if (!head) {
         const n = job.spec.slides.findIndex((s) => s.photoId === id) + 1;
-        throw new RenderInputError(`Photo ${n} was deleted after the video was requested. Remove it and create the video again.`, n - 1);
+        throw new RenderInputError(`Photo ${n} was deleted after the video was requested. Remove it and create the video again.`, { photoIndex: n - 1 });
       }
       const path = join(dir, "in", id);
       await pipeline(await blobs.getStream(key), createWriteStream(path));

@@ -1,7 +1,6 @@
 import { RenderMessageSchema } from "@photoreel/contracts";
 import type { Clock, RenderQueue, VideoJobStore } from "@photoreel/core";
 import type { Logger } from "pino";
-import { STALE_HEARTBEAT_MS } from "./render-job";
 
 export interface SweeperDeps {
   jobs: VideoJobStore;
@@ -10,6 +9,7 @@ export interface SweeperDeps {
   log: Logger;
   /** A QUEUED job whose last send is older than this gets its message sent again. */
   resendAfterMs: number;
+  staleAfterMs: number;
 }
 
 const DEAD_LETTER_MESSAGE = "We could not render this video after several tries. Retry it; if it fails again, contact support.";
@@ -44,7 +44,7 @@ export async function sweep(d: SweeperDeps): Promise<{ deadLettered: number; res
   }
 
   let recovered = 0;
-  const staleBefore = new Date(now.getTime() - STALE_HEARTBEAT_MS).toISOString();
+  const staleBefore = new Date(now.getTime() - d.staleAfterMs).toISOString();
   const rendering = await d.jobs.listByStatus("RENDERING", { limit: 100, updatedBefore: staleBefore });
   for (const j of rendering.items) {
     if (j.heartbeatAt && j.heartbeatAt > staleBefore) continue;

@@ -69,6 +69,14 @@ export const ConfigSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   /** Seconds; the worker extends message visibility in steps of this while rendering. */
   RENDER_VISIBILITY_TIMEOUT: z.coerce.number().int().min(10).default(60),
+  /** Seconds without a heartbeat after which a RENDERING job is taken over by another worker. */
+  RENDER_STALE_SECONDS: z.coerce.number().int().min(5).default(30),
+  /** How often the worker's sweeper runs (DLQ -> FAILED, lost messages re-sent, stalled renders recovered). */
+  SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** A QUEUED job whose message was last sent this long ago is sent again by the sweeper. */
+  RESEND_AFTER_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** On SIGTERM the worker finishes its job within this grace, else hands it back. Keep under ECS stopTimeout. */
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).default(20),
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, "PUBLIC_URL"> & { PUBLIC_URL: string };

@@ -1,0 +1,176 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { VideoSpecInput } from "@photoreel/contracts";
+import { keys } from "@photoreel/core";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestStack, type TestStack } from "./harness";
+import { uploadPhotos } from "./uploads";
+import { spawnWorker, until, type WorkerProcess } from "./worker-process";
+
+const exec = promisify(execFile);
+let t: TestStack;
+let worker: WorkerProcess;
+let alice: Awaited<ReturnType<TestStack["signUp"]>>;
+let photoIds: string[];
+
+const WORKER_ENV = { RENDER_VISIBILITY_TIMEOUT: "10", RENDER_STALE_SECONDS: "6", SWEEP_INTERVAL_SECONDS: "2", RESEND_AFTER_SECONDS: "3", WORKER_SHUTDOWN_GRACE_SECONDS: "1" };
+
+beforeAll(async () => {
+  t = await startTestStack({ env: WORKER_ENV });
+  worker = spawnWorker(t.env);
+  alice = await t.signUp();
+  const colors = ["#d04030", "#30a050", "#3050d0", "#d0c030"];
+  const bodies = await Promise.all(colors.map((c, i) => sharp({ create: { width: 1600 - i * 200, height: 1200, channels: 3, background: c } }).jpeg().toBuffer()));
+  photoIds = await uploadPhotos(t, alice.caller, bodies.map((body, i) => ({ name: `p${i}.jpg`, type: "image/jpeg", body })));
+}, 90_000);
+afterAll(async () => {
+  worker?.child.kill("SIGKILL");
+  await t?.stop();
+});
+
+const smallSpec = (over: Partial<VideoSpecInput> = {}): VideoSpecInput => ({
+  slides: photoIds.slice(0, 3).map((photoId) => ({ photoId })),
+  secondsPerPhoto: 2,
+  transition: "fade",
+  transitionSeconds: 0.5,
+  aspect: "1:1",
+  resolution: "720p",
+  fps: 24,
+  quality: "draft",
+  ...over,
+});
+
+const waitFor = (id: string, status: string, timeoutMs = 90_000) =>
+  until(`video ${id} ${status}`, async () => {
+    const v = await alice.caller.videos.get({ id });
+    if (v.status === "FAILED" && status !== "FAILED") throw new Error(`failed: ${v.error}`);
+    return v.status === status ? v : null;
+  }, timeoutMs);
+
+async function outputsOf(ownerId: string, videoId: string) {
+  const found: { key: string; lastModified: Date }[] = [];
+  for await (const o of t.app.services.deps.blobs.list(keys.videoPrefix(ownerId, videoId))) found.push(o);
+  return found;
+}
+
+async function ffprobe(path: string) {
+  const { stdout } = await exec("ffprobe", ["-v", "error", "-show_streams", "-show_format", "-of", "json", path]);
+  return JSON.parse(stdout) as { streams: { codec_type: string; codec_name: string; width?: number; height?: number; pix_fmt?: string }[]; format: { duration: string } };
+}
+
+describe("videos end to end on the embedded stack", () => {
+  it("create -> the worker renders -> READY -> download through the presigned URL -> ffprobe", async () => {
+    const created = await alice.caller.videos.create(smallSpec({ title: "Holiday" }));
+    expect(created.status).toBe("QUEUED");
+    const ready = await waitFor(created.id, "READY");
+    expect(ready).toMatchObject({ progress: 100, width: 720, height: 720 });
+    const res = await fetch(ready.videoUrl!);
+    expect(res.status).toBe(200);
+    const dir = mkdtempSync(join(tmpdir(), "dl-"));
+    writeFileSync(join(dir, "v.mp4"), Buffer.from(await res.arrayBuffer()));
+    const probe = await ffprobe(join(dir, "v.mp4"));
+    const video = probe.streams.find((s) => s.codec_type === "video")!;
+    expect(video).toMatchObject({ codec_name: "h264", width: 720, height: 720, pix_fmt: "yuv420p" });
+    expect(probe.streams.some((s) => s.codec_type === "audio")).toBe(false);
+    expect(Number(probe.format.duration)).toBeCloseTo(3 * 2 - 2 * 0.5, 1);
+    expect((await fetch(ready.posterUrl!)).headers.get("content-type")).toMatch(/image\/jpeg/);
+    const list = await alice.caller.videos.list({ limit: 10 });
+    expect(list.items.map((v) => v.id)).toContain(created.id);
+    const share = await alice.caller.videos.share({ id: created.id, expiresInHours: 1 });
+    expect((await fetch(share.url)).status).toBe(200);
+  }, 120_000);
+
+  it("renders a quick preview through the priority queue", async () => {
+    const p = await alice.caller.videos.preview(smallSpec());
+    const ready = await waitFor(p.id, "READY");
+    expect(ready.kind).toBe("preview");
+    expect(Math.min(ready.width!, ready.height!)).toBe(360);
+    expect((await alice.caller.videos.list({ limit: 50 })).items.map((v) => v.id)).not.toContain(p.id);
+  }, 120_000);
+
+  it("cancel mid-render -> CANCELED and no output", async () => {
+    const long = await alice.caller.videos.create(smallSpec({ slides: Array.from({ length: 12 }, (_, i) => ({ photoId: photoIds[i % 4]! })), secondsPerPhoto: 4, resolution: "1080p", quality: "final", fps: 30 }));
+    await until("rendering with progress", async () => {
+      const v = await alice.caller.videos.get({ id: long.id });
+      return v.status === "RENDERING" && v.progress > 0;
+    });
+    await alice.caller.videos.cancel({ id: long.id });
+    await waitFor(long.id, "CANCELED", 10_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await outputsOf(alice.user.sub, long.id)).toEqual([]);
+  }, 120_000);
+
+  it("delivers the same message twice -> one render", async () => {
+    const v = await alice.caller.videos.create(smallSpec());
+    await t.app.services.deps.queue.send({ kind: "render", ownerId: alice.user.sub, videoId: v.id, attempt: 0 });
+    const ready = await waitFor(v.id, "READY");
+    const outputs = await outputsOf(alice.user.sub, v.id);
+    expect(outputs.map((o) => o.key).sort()).toEqual([keys.poster(alice.user.sub, v.id), keys.video(alice.user.sub, v.id)]);
+    await new Promise((r) => setTimeout(r, 3000));
+    const again = await outputsOf(alice.user.sub, v.id);
+    expect(again.map((o) => o.lastModified.getTime())).toEqual(outputs.map((o) => o.lastModified.getTime()));
+    expect((await alice.caller.videos.get({ id: v.id })).updatedAt).toBe(ready.updatedAt);
+    const claims = worker.logs.filter((l) => l.includes(v.id) && l.includes("render ready"));
+    expect(claims).toHaveLength(1);
+  }, 120_000);
+
+  it("the worker killed mid-render -> redelivered, finishes once", async () => {
+    const v = await alice.caller.videos.create(smallSpec({ slides: Array.from({ length: 8 }, (_, i) => ({ photoId: photoIds[i % 4]! })), secondsPerPhoto: 3, resolution: "1080p", quality: "final" }));
+    await until("rendering", async () => (await alice.caller.videos.get({ id: v.id })).status === "RENDERING");
+    worker.child.kill("SIGKILL");
+    await worker.exited;
+    worker = spawnWorker(t.env);
+    const ready = await waitFor(v.id, "READY", 120_000);
+    expect(ready.status).toBe("READY");
+    expect((await outputsOf(alice.user.sub, v.id)).map((o) => o.key).sort()).toEqual([keys.poster(alice.user.sub, v.id), keys.video(alice.user.sub, v.id)]);
+  }, 180_000);
+
+  it("a poison message ends in the dead-letter queue and its job FAILED", async () => {
+    const v = await alice.caller.videos.create(smallSpec());
+    // Make the job unrenderable in a way retrying cannot fix but the worker does not recognise as bad input.
+    const job = (await t.app.services.deps.jobs.get(alice.user.sub, v.id))!;
+    await t.app.services.deps.jobs.transition(alice.user.sub, v.id, { from: ["QUEUED", "RENDERING", "READY"], to: "QUEUED", set: { spec: { ...job.spec, fps: 0 as never } } });
+    await t.app.services.deps.queue.send({ kind: "render", ownerId: alice.user.sub, videoId: v.id, attempt: 0 });
+    const failed = await waitFor(v.id, "FAILED", 120_000).catch(async (e: unknown) => {
+      throw new Error(`${String(e)}; dlq=${JSON.stringify(await t.app.services.deps.queue.depth("dlq"))}`);
+    });
+    expect(failed.error).toMatch(/could not render this video after several tries/);
+    expect((await t.app.services.deps.queue.depth("dlq")).visible + (await t.app.services.deps.queue.depth("dlq")).inFlight).toBeGreaterThan(0);
+  }, 150_000);
+
+  it("acknowledges a malformed message without crashing", async () => {
+    const { SendMessageCommand, SQSClient } = await import("@aws-sdk/client-sqs");
+    const sqs = new SQSClient({ region: "us-east-1", endpoint: t.config.SQS_ENDPOINT, useQueueUrlAsEndpoint: false, credentials: { accessKeyId: "x", secretAccessKey: "x" } });
+    await sqs.send(new SendMessageCommand({ QueueUrl: t.config.SQS_RENDER_QUEUE_URL, MessageBody: "{not json" }));
+    await until("malformed logged", async () => worker.logs.some((l) => l.includes("malformed render message")), 30_000);
+    expect(worker.child.exitCode).toBeNull();
+  }, 60_000);
+
+  it("answers NOT_FOUND for another user's videos and photos", async () => {
+    const bob = await t.signUp();
+    const v = (await alice.caller.videos.list({ limit: 1 })).items[0]!;
+    for (const call of [
+      () => bob.caller.videos.get({ id: v.id }),
+      () => bob.caller.videos.cancel({ id: v.id }),
+      () => bob.caller.videos.retry({ id: v.id }),
+      () => bob.caller.videos.delete({ id: v.id }),
+      () => bob.caller.videos.share({ id: v.id, expiresInHours: 1 }),
+      () => bob.caller.videos.create(smallSpec()),
+      () => bob.caller.videos.preview(smallSpec()),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ code: "NOT_FOUND" });
+    }
+    expect((await alice.caller.videos.get({ id: v.id })).status).toBe(v.status);
+  });
+
+  it("deletes a video with its outputs", async () => {
+    const v = (await alice.caller.videos.list({ limit: 50 })).items.find((x) => x.status === "READY")!;
+    await alice.caller.videos.delete({ id: v.id });
+    expect(await outputsOf(alice.user.sub, v.id)).toEqual([]);
+    await expect(alice.caller.videos.get({ id: v.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});

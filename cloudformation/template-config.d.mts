@@ -1,0 +1,7 @@
+export interface TemplateConfigInput {
+  envName: string;
+  imageTag: string;
+  artifactBucket: string;
+  thumbnailerCodeKey: string;
+}
+export function templateConfigs(o: TemplateConfigInput): Record<string, { Parameters: Record<string, string> }>;
