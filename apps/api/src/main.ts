@@ -46,6 +46,15 @@ async function main() {
     log.info({ port: config.PORT }, "api listening");
   }
 
+  // Daily hygiene: objects without rows and rows without objects (older than a day) are removed.
+  const orphanTimer = setInterval(() => {
+    app.services.admin
+      .sweepOrphans(false)
+      .then((r) => log.info({ objects: r.objectsWithoutRows.length, rows: r.rowsWithoutObjects.length }, "orphan sweep"))
+      .catch((err: unknown) => log.warn({ err }, "orphan sweep failed"));
+  }, 6 * 3600 * 1000);
+  orphanTimer.unref();
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -31,11 +31,12 @@ export const PASSWORD = "Correct-Horse-9";
  * The embedded stand-ins on free ports plus a fresh database on the real PostgreSQL server, composed exactly like
  * the API app, and the HTTP server on a free port.
  */
-export async function startTestStack(opts: { realPostgres?: boolean; env?: Record<string, string> } = {}): Promise<TestStack> {
+export async function startTestStack(opts: { realPostgres?: boolean; databaseUrl?: string; env?: Record<string, string> } = {}): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), "photoreel-test-"));
   const stack = await startLocalStack({ dataDir, webOrigin: "http://127.0.0.1", ports: { s3: 0, sqs: 0, dynamodb: 0, cognito: 0, postgres: 0 }, inMemory: true });
-  const pg = opts.realPostgres === false ? null : await createTestDatabase({ migrate: false });
-  const env: Record<string, string> = { ...stack.env, ...(pg ? { DATABASE_URL: pg.url } : {}), LOG_LEVEL: "silent", PORT: "0", ...opts.env };
+  const pg = opts.realPostgres === false || opts.databaseUrl ? null : await createTestDatabase({ migrate: false });
+  const dbUrl = opts.databaseUrl ?? pg?.url;
+  const env: Record<string, string> = { ...stack.env, ...(dbUrl ? { DATABASE_URL: dbUrl } : {}), LOG_LEVEL: "silent", PORT: "0", ...opts.env };
   const config = loadConfig({ ...process.env, ...env });
   const log = pino({ level: "silent" });
   const app = await composeApi(config, log);

@@ -84,6 +84,24 @@ describe("videos end to end on the embedded stack", () => {
     expect((await fetch(share.url)).status).toBe(200);
   }, 120_000);
 
+  it("adds uploaded music, trimmed to the video's length", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "music-"));
+    await exec("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=20", "-ac", "2", join(dir, "m.wav")]);
+    const wav = (await import("node:fs")).readFileSync(join(dir, "m.wav"));
+    const { audioId, upload } = await alice.caller.audio.createUpload({ filename: "tune.wav", contentType: "audio/wav", bytes: wav.length });
+    const form = new FormData();
+    for (const [k, v] of Object.entries(upload.fields)) form.append(k, v);
+    form.append("file", new Blob([new Uint8Array(wav)], { type: "audio/wav" }), "tune.wav");
+    expect((await fetch(upload.url, { method: "POST", body: form })).status).toBeLessThan(300);
+    expect(await alice.caller.audio.completeUpload({ id: audioId })).toMatchObject({ status: "ready" });
+    const v = await alice.caller.videos.create(smallSpec({ music: { audioId, fadeOutSeconds: 1 } }));
+    const ready = await waitFor(v.id, "READY");
+    writeFileSync(join(dir, "v.mp4"), Buffer.from(await (await fetch(ready.videoUrl!)).arrayBuffer()));
+    const probe = await ffprobe(join(dir, "v.mp4"));
+    expect(probe.streams.find((s) => s.codec_type === "audio")).toMatchObject({ codec_name: "aac" });
+    expect(Number(probe.format.duration)).toBeCloseTo(5, 0);
+  }, 120_000);
+
   it("renders a quick preview through the priority queue", async () => {
     const p = await alice.caller.videos.preview(smallSpec());
     const ready = await waitFor(p.id, "READY");

@@ -1,4 +1,5 @@
-import type { AuthTokens, Services, TokenVerifier, VerifiedUser } from "@photoreel/core";
+import { createHash } from "node:crypto";
+import { DomainError, type AuthTokens, type Services, type TokenVerifier, type VerifiedUser } from "@photoreel/core";
 
 /** Where the session tokens live for this request: httpOnly cookies over HTTP, a plain object in tests. */
 export interface SessionStore {
@@ -57,13 +58,35 @@ export function createInnerContext(opts: InnerContextOptions) {
 }
 export type Context = ReturnType<typeof createInnerContext>;
 
+const LIVE_CHECK_TTL_MS = 60_000;
+const liveTokens = new Map<string, number>();
+
 /**
- * Verifies the access token (signature, issuer, client, use, expiry) and makes sure the user has a row.
- * Returns null for no token; throws UNAUTHORIZED for a bad one.
+ * Verifies the access token (signature, issuer, client, use, expiry) locally, then, at most once a minute per
+ * token, asks Cognito whether it is still live (GetUser): a signed-out session or a deleted account is refused
+ * even though its token's signature is still valid. Makes sure the user has a row. Null for no token.
  */
 export async function resolveUser(services: Services, verifier: TokenVerifier, token: string | null): Promise<VerifiedUser | null> {
   if (!token) return null;
   const user = await verifier.verifyAccessToken(token);
+  const key = createHash("sha256").update(token).digest("base64url");
+  const now = Date.now();
+  if ((liveTokens.get(key) ?? 0) < now) {
+    try {
+      await services.deps.identity.getUser(token);
+    } catch (e) {
+      liveTokens.delete(key);
+      if (e instanceof DomainError && (e.code === "UNAUTHORIZED" || e.code === "NOT_FOUND")) throw new DomainError("UNAUTHORIZED", "Your session has ended; sign in again");
+      throw e;
+    }
+    if (liveTokens.size > 50_000) liveTokens.clear();
+    liveTokens.set(key, now + LIVE_CHECK_TTL_MS);
+  }
   await services.deps.users.ensure(user.sub, user.username);
   return user;
+}
+
+/** Forget cached liveness (sign-out). */
+export function forgetToken(token: string) {
+  liveTokens.delete(createHash("sha256").update(token).digest("base64url"));
 }

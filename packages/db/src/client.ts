@@ -14,7 +14,9 @@ export function createDb(opts: { url: string; poolSize?: number }): { db: Db; po
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });
-  // A dropped idle connection (database restart) must not crash the process; the pool replaces it.
+  // A connection the server drops (restart, failover) must not crash the process: the pool replaces idle
+  // ones, and a checked-out one fails its query, which the caller sees as a retryable error.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool };
 }

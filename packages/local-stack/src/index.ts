@@ -1,4 +1,4 @@
-export { startLocalStack, DEFAULT_PORTS, type LocalStack, type LocalStackOptions, type LocalStackPorts, type S3NotificationRecord } from "./start-local-stack";
+export { startLocalStack, DEFAULT_PORTS, type LocalStack, type RestartableService, type LocalStackOptions, type LocalStackPorts, type S3NotificationRecord } from "./start-local-stack";
 export { provisionAws, createProvisionClients, destroyProvisionClients, USER_POOL_SPEC, type ProvisionTarget, type ProvisionClients } from "./provision";
 export { startMoto, type MotoServer } from "./moto";
 export type { CognitoMessage } from "./cognito-server";

@@ -57,7 +57,15 @@ export interface LocalStackOptions {
   inMemory?: boolean;
 }
 
+/** Stand-ins that fault tests may stop and start again. SQS is in memory: a restart loses queued messages. */
+export type RestartableService = "s3" | "sqs";
+
 export interface LocalStack {
+  /** Stops a stand-in (its port refuses connections) until `resume`. */
+  pause(name: RestartableService): Promise<void>;
+  /** Starts a paused stand-in again on the same port and provisions it again. */
+  resume(name: RestartableService): Promise<void>;
+  restart(name: RestartableService): Promise<void>;
   /** The variables that point the app at this stack; merge them over process.env before loadConfig. */
   env: Record<string, string>;
   ports: LocalStackPorts;
@@ -126,6 +134,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     if (errors.length) throw new AggregateError(errors, "local stack did not stop cleanly");
   };
 
+  // S3 and SQS can be stopped and started again (fault tests); their stop functions live here.
+  const live: Partial<Record<RestartableService, () => Promise<void>>> = {};
+  const stopLive = async (name: RestartableService) => {
+    const stop = live[name];
+    delete live[name];
+    await stop?.();
+  };
+  stops.push(() => stopLive("s3"), () => stopLive("sqs"));
+
   try {
     const startS3 = async () => {
       const S3rver = require("s3rver") as S3rverCtor;
@@ -139,7 +156,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
             const report = (e: unknown) => console.error(`[local-stack] onS3Event failed for ${record.eventName} ${record.s3.object.key}:`, e);
             try {
               const done = forward({ ...record, s3: { ...record.s3, object: { ...record.s3.object, key: encodeKey(record.s3.object.key) } } });
-              if (done) done.catch(report);
+              if (done instanceof Promise) done.catch(report);
             } catch (e) {
               report(e);
             }
@@ -147,14 +164,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         });
       }
       const address = await s3.run();
-      stops.push(() => s3.close());
+      live.s3 = () => s3.close();
       return address.port;
     };
     const startSqs = async () => {
       // startFauxqs() binds 0.0.0.0; building the app ourselves keeps it on loopback.
       const app = buildApp({ logger: false, host: HOST });
       const url = new URL(await app.listen({ port: want.sqs, host: HOST }));
-      stops.push(() => app.close());
+      live.sqs = () => app.close();
       return Number(url.port);
     };
     const startDynamo = async () => {
@@ -199,7 +216,31 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       endpoints: { s3: url(s3), sqs: url(sqs), dynamodb: url(dynamodb), cognito: url(cognito) },
     });
     env.DATABASE_URL = `postgres://postgres@${HOST}:${postgres}/postgres`;
-    return { env, ports, stop: stopAll };
+    const provision = () =>
+      provisionAws({
+        region: LOCAL_REGION,
+        webOrigin: opts.webOrigin,
+        credentials: LOCAL_CREDENTIALS,
+        endpoints: { s3: url(s3), sqs: url(sqs), dynamodb: url(dynamodb), cognito: url(cognito) },
+      });
+    const starters = { s3: startS3, sqs: startSqs };
+    const resume = async (name: RestartableService) => {
+      if (live[name]) return;
+      want[name] = ports[name];
+      await starters[name]();
+      await provision();
+    };
+    return {
+      env,
+      ports,
+      stop: stopAll,
+      pause: (name) => stopLive(name),
+      resume,
+      async restart(name) {
+        await stopLive(name);
+        await resume(name);
+      },
+    };
   } catch (e) {
     await stopAll().catch(() => undefined);
     throw e;

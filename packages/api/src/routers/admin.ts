@@ -13,4 +13,5 @@ export const adminRouter = router({
   redriveDlq: adminProcedure.mutation(({ ctx }) => ctx.services.admin.redriveDlq()),
   retryJob: adminProcedure.input(z.object({ ownerId: z.string().min(1).max(128), videoId: IdSchema })).mutation(({ ctx, input }) => ctx.services.admin.retryJob(input.ownerId, input.videoId)),
   renderStats: adminProcedure.query(({ ctx }) => ctx.services.admin.renderStats()),
+  sweepOrphans: adminProcedure.input(z.object({ dryRun: z.boolean().default(true) })).mutation(({ ctx, input }) => ctx.services.admin.sweepOrphans(input.dryRun)),
 });

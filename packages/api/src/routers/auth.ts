@@ -1,5 +1,6 @@
 import { ConfirmSignUpInputSchema, SignInInputSchema, SignUpInputSchema } from "@photoreel/contracts";
 import { z } from "zod";
+import { forgetToken } from "../context";
 import { protectedProcedure, publicProcedure, router } from "../trpc";
 
 export const authRouter = router({
@@ -38,6 +39,7 @@ export const authRouter = router({
   signOut: publicProcedure.mutation(async ({ ctx }) => {
     const token = ctx.session.accessToken;
     ctx.session.clear();
+    if (token) forgetToken(token);
     if (token && ctx.user) await ctx.services.auth.signOut(token).catch(() => {});
     return { ok: true };
   }),

@@ -2,6 +2,7 @@ import { RenderMessageSchema } from "@photoreel/contracts";
 import { DomainError, notFound } from "../errors";
 import type { VideoJob, VideoStatus } from "../ports";
 import type { ServiceDeps } from "./deps";
+import { sweepOrphans } from "./orphan-sweeper";
 
 function safeJson(s: string): unknown {
   try {
@@ -100,6 +101,9 @@ export function createAdminService(d: ServiceDeps) {
       await d.queue.send(msg, { priority: updated.kind === "preview" });
       return jobView(updated);
     },
+
+    /** Reports (and unless dryRun, cleans) objects without rows and rows without objects older than a day. */
+    sweepOrphans: (dryRun: boolean, minAgeMs?: number) => sweepOrphans(d, { dryRun, ...(minAgeMs !== undefined ? { minAgeMs } : {}) }),
 
     /** Render time percentiles of videos finished in the last 24 hours. */
     async renderStats() {

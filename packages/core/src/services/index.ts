@@ -22,3 +22,4 @@ export function createServices(deps: ServiceDeps) {
   };
 }
 export type Services = ReturnType<typeof createServices>;
+export * from "./orphan-sweeper";

@@ -1,0 +1,150 @@
+import { startThrowawayPostgres } from "@photoreel/db/testing";
+import { keys } from "@photoreel/core";
+import type { VideoSpecInput } from "@photoreel/contracts";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestStack, trpcHttp, type TestStack } from "./harness";
+import { postForm, uploadPhotos } from "./uploads";
+import { spawnWorker, until, type WorkerProcess } from "./worker-process";
+
+const WORKER_ENV = { RENDER_VISIBILITY_TIMEOUT: "10", RENDER_STALE_SECONDS: "5", SWEEP_INTERVAL_SECONDS: "1", RESEND_AFTER_SECONDS: "2", WORKER_SHUTDOWN_GRACE_SECONDS: "1" };
+
+describe("faults in the render pipeline", () => {
+  let t: TestStack;
+  let alice: Awaited<ReturnType<TestStack["signUp"]>>;
+  let photoIds: string[];
+  let worker: WorkerProcess | null = null;
+  beforeAll(async () => {
+    t = await startTestStack({ env: WORKER_ENV });
+    alice = await t.signUp();
+    const bodies = await Promise.all(["#aa3333", "#33aa33", "#3333aa"].map((c) => sharp({ create: { width: 800, height: 600, channels: 3, background: c } }).jpeg().toBuffer()));
+    photoIds = await uploadPhotos(t, alice.caller, bodies.map((body, i) => ({ name: `${i}.jpg`, type: "image/jpeg", body })));
+  }, 90_000);
+  afterAll(async () => {
+    worker?.child.kill("SIGKILL");
+    await t?.stop();
+  });
+
+  const spec = (n = 3): VideoSpecInput => ({
+    slides: Array.from({ length: n }, (_, i) => ({ photoId: photoIds[i % 3]! })),
+    secondsPerPhoto: 2, transition: "fade", transitionSeconds: 0.5, aspect: "1:1", resolution: "720p", fps: 24, quality: "draft",
+  });
+  const outputs = async (videoId: string) => {
+    const found: string[] = [];
+    for await (const o of t.app.services.deps.blobs.list(keys.videoPrefix(alice.user.sub, videoId))) found.push(o.key);
+    return found.sort();
+  };
+  const allReady = (ids: string[], timeoutMs: number) =>
+    until("all READY", async () => {
+      const vs = await Promise.all(ids.map((id) => alice.caller.videos.get({ id })));
+      if (vs.some((v) => v.status === "FAILED" || v.status === "CANCELED")) throw new Error(vs.map((v) => `${v.status}:${v.error}`).join());
+      return vs.every((v) => v.status === "READY");
+    }, timeoutMs, 500);
+
+  it("the queue restarts while jobs are queued: the sweeper re-sends them and nothing is lost", async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await alice.caller.videos.create(spec())).id);
+    await t.stack.restart("sqs"); // in-memory queue: the three messages are gone
+    expect((await t.app.services.deps.queue.depth("render")).visible).toBe(0);
+    worker = spawnWorker(t.env);
+    await allReady(ids, 90_000);
+    for (const id of ids) expect(await outputs(id)).toEqual([keys.poster(alice.user.sub, id), keys.video(alice.user.sub, id)]);
+    expect(worker.logs.some((l) => l.includes('"resent"'))).toBe(true);
+  }, 120_000);
+
+  it("SIGKILL at random points of 10 renders: every job ends READY exactly once", async () => {
+    const ids = [];
+    for (let i = 0; i < 10; i++) ids.push((await alice.caller.videos.create(spec(4))).id);
+    let kills = 0;
+    const deadline = Date.now() + 120_000;
+    while (kills < 4 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500 + Math.random() * 2500));
+      worker!.child.kill("SIGKILL");
+      await worker!.exited;
+      kills++;
+      worker = spawnWorker(t.env);
+    }
+    await allReady(ids, 150_000);
+    for (const id of ids) expect(await outputs(id)).toEqual([keys.poster(alice.user.sub, id), keys.video(alice.user.sub, id)]);
+    expect(kills).toBe(4);
+  }, 240_000);
+
+  it("S3 down during a render: the job is retried and finishes once S3 is back", async () => {
+    worker!.child.kill("SIGKILL");
+    await worker!.exited;
+    const v = await alice.caller.videos.create(spec());
+    await t.stack.pause("s3");
+    worker = spawnWorker(t.env);
+    await until("a failed attempt", async () => worker!.logs.some((l) => l.includes("will be redelivered")), 30_000);
+    await t.stack.resume("s3");
+    await allReady([v.id], 90_000);
+    expect(await outputs(v.id)).toHaveLength(2);
+  }, 150_000);
+
+  it("S3 down during upload completion: a clear retryable error, nothing half-done, works once S3 is back", async () => {
+    const body = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#888888" } }).jpeg().toBuffer();
+    const { results } = await alice.caller.photos.createUploads({ files: [{ filename: "late.jpg", contentType: "image/jpeg", bytes: body.length }] });
+    const r = results[0]!;
+    if (!r.ok) throw new Error("refused");
+    expect((await postForm(r.upload, body, "late.jpg", "image/jpeg")).status).toBeLessThan(300);
+    await t.stack.pause("s3");
+    try {
+      await expect(alice.caller.photos.completeUpload({ id: r.photoId })).rejects.toMatchObject({ message: expect.stringMatching(/unavailable|try again/i) });
+      expect((await alice.caller.photos.get({ id: r.photoId })).status).toBe("uploading");
+    } finally {
+      await t.stack.resume("s3");
+    }
+    await alice.caller.photos.completeUpload({ id: r.photoId });
+    await t.app.localProcessing!.idle();
+    expect((await alice.caller.photos.get({ id: r.photoId })).status).toBe("ready");
+  }, 60_000);
+});
+
+describe("the database restarts during a burst of requests", () => {
+  let pg: Awaited<ReturnType<typeof startThrowawayPostgres>>;
+  let t: TestStack;
+  beforeAll(async () => {
+    pg = await startThrowawayPostgres();
+    t = await startTestStack({ databaseUrl: pg.url });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.stop();
+    await pg?.stop();
+  });
+
+  it("fails cleanly with a retryable error, recovers, and leaves no half-written batch", async () => {
+    const { accessToken } = await t.signUp();
+    const statuses: number[] = [];
+    const okBatches = new Set<number>();
+    let n = 0;
+    const fire = async () => {
+      const batch = n++;
+      const files = Array.from({ length: 10 }, (_, i) => ({ filename: `b${batch}-${i}.jpg`, contentType: "image/jpeg", bytes: 1000 }));
+      const res = await trpcHttp(t.baseUrl, "photos.createUploads", { files }, { token: accessToken });
+      statuses.push(res.status);
+      if (res.status === 200) okBatches.add(batch);
+      else expect(res.body.error?.data.code).toBe("SERVICE_UNAVAILABLE");
+    };
+    const burst = (async () => {
+      const end = Date.now() + 4000;
+      while (Date.now() < end) await Promise.all([fire(), fire(), fire(), fire()]);
+    })();
+    await new Promise((r) => setTimeout(r, 1000));
+    await pg.restart();
+    await burst;
+    expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
+    expect(statuses).toContain(200);
+    // The pool recovered: a fresh request succeeds.
+    await fire();
+    expect(statuses.at(-1)).toBe(200);
+    // Every batch is all or nothing.
+    const { rows } = await (await import("kysely")).sql<{ name: string }>`select filename as name from photos`.execute(t.app.db);
+    const perBatch = new Map<number, number>();
+    for (const r of rows) {
+      const b = Number(/^b(\d+)-/.exec(r.name)![1]);
+      perBatch.set(b, (perBatch.get(b) ?? 0) + 1);
+    }
+    for (const [b, count] of perBatch) expect(count, `batch ${b}`).toBe(10);
+    for (const b of okBatches) expect(perBatch.get(b)).toBe(10);
+  }, 60_000);
+});
