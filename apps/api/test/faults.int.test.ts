@@ -69,6 +69,19 @@ describe("faults in the render pipeline", () => {
     expect(kills).toBe(4);
   }, 240_000);
 
+  it("SIGTERM mid-render: the worker hands the job back at once and exits; another worker finishes it", async () => {
+    const v = await alice.caller.videos.create({ ...spec(12), secondsPerPhoto: 4, resolution: "1080p", quality: "final" });
+    await until("rendering", async () => (await alice.caller.videos.get({ id: v.id })).status === "RENDERING", 60_000);
+    const t0 = Date.now();
+    worker!.child.kill("SIGTERM");
+    expect(await worker!.exited).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect((await alice.caller.videos.get({ id: v.id })).status).toBe("QUEUED");
+    worker = spawnWorker(t.env);
+    await allReady([v.id], 120_000);
+    expect(await outputs(v.id)).toHaveLength(2);
+  }, 180_000);
+
   it("S3 down during a render: the job is retried and finishes once S3 is back", async () => {
     worker!.child.kill("SIGKILL");
     await worker!.exited;
