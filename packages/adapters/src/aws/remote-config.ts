@@ -10,11 +10,12 @@ import type { Config } from "@photoreel/config";
 export async function loadRemoteConfig(
   config: Pick<Config, "AWS_REGION" | "SSM_PARAMETER_PATH" | "DATABASE_SECRET_ARN">,
   env: Record<string, string | undefined>,
-  endpoints: { ssm?: string; secretsManager?: string } = {},
+  /** Tests only (moto): endpoints and static credentials. On AWS the SDK's defaults apply. */
+  endpoints: { ssm?: string; secretsManager?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } = {},
 ): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   if (config.SSM_PARAMETER_PATH) {
-    const ssm = new SSMClient({ region: config.AWS_REGION, ...(endpoints.ssm ? { endpoint: endpoints.ssm } : {}) });
+    const ssm = new SSMClient({ region: config.AWS_REGION, ...(endpoints.ssm ? { endpoint: endpoints.ssm } : {}), ...(endpoints.credentials ? { credentials: endpoints.credentials } : {}) });
     const path = config.SSM_PARAMETER_PATH.endsWith("/") ? config.SSM_PARAMETER_PATH : `${config.SSM_PARAMETER_PATH}/`;
     let NextToken: string | undefined;
     do {
@@ -29,7 +30,11 @@ export async function loadRemoteConfig(
   }
   const secretArn = env.DATABASE_SECRET_ARN ?? out.DATABASE_SECRET_ARN ?? config.DATABASE_SECRET_ARN;
   if (secretArn) {
-    const sm = new SecretsManagerClient({ region: config.AWS_REGION, ...(endpoints.secretsManager ? { endpoint: endpoints.secretsManager } : {}) });
+    const sm = new SecretsManagerClient({
+      region: config.AWS_REGION,
+      ...(endpoints.secretsManager ? { endpoint: endpoints.secretsManager } : {}),
+      ...(endpoints.credentials ? { credentials: endpoints.credentials } : {}),
+    });
     const secret = await sm.send(new GetSecretValueCommand({ SecretId: secretArn }));
     sm.destroy();
     const s = JSON.parse(secret.SecretString ?? "{}") as { username?: string; password?: string; host?: string; port?: number | string; dbname?: string };
