@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// `pnpm exec vitest run` at the root runs every package's suite as one project each (same files turbo's `test` runs).
+// `pnpm exec vitest run --config vitest.all.config.ts` at the root runs every package's suite as one project each (same files turbo's `test` runs).
 export default defineConfig({
   test: {
     projects: ["packages/*", "apps/*", "cloudformation"],

@@ -57,9 +57,25 @@ export function createAdminService(d: ServiceDeps) {
       return { items: page.items.map(jobView), nextCursor: page.nextCursor };
     },
 
+    /**
+     * Queue depths. SQS's GetQueueAttributes has no oldest-message age (that is a CloudWatch metric), so the
+     * age of the oldest job still QUEUED stands in for it: that is the wait users actually feel.
+     */
     async queues() {
-      const [render, preview, dlq] = await Promise.all([d.queue.depth("render"), d.queue.depth("preview"), d.queue.depth("dlq")]);
-      return { render, preview, dlq };
+      const [render, preview, dlq, oldest] = await Promise.all([
+        d.queue.depth("render"),
+        d.queue.depth("preview"),
+        d.queue.depth("dlq"),
+        d.jobs.listByStatus("QUEUED", { limit: 1 }),
+      ]);
+      const first = oldest.items[0];
+      const oldestQueuedAgeSeconds = first ? Math.max(0, Math.round((d.clock.now().getTime() - Date.parse(first.updatedAt)) / 1000)) : null;
+      return {
+        render: { ...render, oldestAgeSeconds: render.oldestAgeSeconds ?? oldestQueuedAgeSeconds },
+        preview,
+        dlq,
+        oldestQueuedAgeSeconds,
+      };
     },
 
     /**
