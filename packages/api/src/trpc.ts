@@ -43,7 +43,7 @@ const STATUS: Record<DomainError["code"], TRPCError["code"]> = {
 };
 
 /** One place maps domain errors to tRPC codes; only unexpected errors are logged as errors. */
-const errorMapping = t.middleware(async ({ ctx, next, path }) => {
+const errorMapping = t.middleware(async ({ ctx, next, path, getRawInput }) => {
   const res = await next();
   if (!res.ok) {
     const err = res.error;
@@ -53,6 +53,16 @@ const errorMapping = t.middleware(async ({ ctx, next, path }) => {
       return { ...res, error: mapped };
     }
     if (err.code === "INTERNAL_SERVER_ERROR") {
+      const dataError = postgresDataException(cause);
+      if (dataError) {
+        // A value PostgreSQL refuses (a NUL in text, a forged page cursor): the caller's input, not our failure.
+        ctx.logger.warn({ path, requestId: ctx.requestId, pgCode: dataError }, "input the database cannot store");
+        const nulAt = dataError === "22021" || dataError === "22P05" ? nulPath(await getRawInput().catch(() => undefined)) : null;
+        const domain = nulAt
+          ? new DomainError("BAD_REQUEST", "Remove the invisible NUL characters (\\u0000) from this text", { path: nulAt })
+          : new DomainError("BAD_REQUEST", "Some of the values sent cannot be used (an outdated page link?). Reload and try again.");
+        return { ...res, error: new TRPCError({ code: "BAD_REQUEST", message: domain.message, cause: domain }) };
+      }
       const retryable = isConnectionError(cause);
       if (retryable) {
         ctx.logger.warn({ path, requestId: ctx.requestId, err: String(cause) }, "dependency unavailable");
@@ -63,6 +73,23 @@ const errorMapping = t.middleware(async ({ ctx, next, path }) => {
   }
   return res;
 });
+
+/** The SQLSTATE of a PostgreSQL "data exception" (class 22: bad text encoding, invalid uuid/date, out of range). */
+function postgresDataException(e: unknown): string | null {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^22[0-9A-Z]{3}$/.test(code) ? code : null;
+}
+
+/** Where the first string holding U+0000 sits in a raw input, as a field path. */
+function nulPath(v: unknown, at: (string | number)[] = [], depth = 0): (string | number)[] | null {
+  if (typeof v === "string") return v.includes("\u0000") ? at : null;
+  if (!v || typeof v !== "object" || depth > 32) return null;
+  for (const [k, x] of Object.entries(v)) {
+    const found = nulPath(x, [...at, Array.isArray(v) ? Number(k) : k], depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
 
 function isConnectionError(e: unknown): boolean {
   const code = (e as { code?: string } | null)?.code;

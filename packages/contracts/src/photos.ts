@@ -40,7 +40,8 @@ export type CreateUploadsResult = {
 export const CreateMultipartInputSchema = UploadFileSchema;
 export const PresignPartsInputSchema = z.object({
   id: IdSchema,
-  partNumbers: z.array(z.number().int().min(1).max(10_000)).min(1).max(1000),
+  /** Empty: only ask which parts S3 already has (resuming). */
+  partNumbers: z.array(z.number().int().min(1).max(10_000)).max(1000),
 });
 export const CompleteMultipartInputSchema = z.object({ id: IdSchema });
 export const PhotoIdInputSchema = z.object({ id: IdSchema });

@@ -93,6 +93,8 @@ export function createHttpApp(app: ApiApp, log: Logger) {
     createExpressMiddleware({
       router: appRouter,
       maxBodySize: 1024 * 1024,
+      // One request may carry a few calls (the web client batches at most 20), not thousands.
+      maxBatchSize: 50,
       createContext: async ({ req, res }) => {
         const session = cookieSession(req, res, https);
         const logger = req.log;

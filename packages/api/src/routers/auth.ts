@@ -45,4 +45,7 @@ export const authRouter = router({
   }),
 
   me: protectedProcedure.query(({ ctx }) => ctx.services.auth.me(ctx.user)),
+
+  /** Like `me`, but answers null when signed out instead of UNAUTHORIZED (the app's first call). */
+  session: publicProcedure.query(({ ctx }) => (ctx.user ? ctx.services.auth.me(ctx.user) : null)),
 });

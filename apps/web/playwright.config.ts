@@ -1,0 +1,56 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+// The config is evaluated in the runner and in every worker; pick the port and data dir once and pass them on
+// through the environment (workers inherit it).
+if (!process.env.E2E_PORT) {
+  process.env.E2E_PORT = execFileSync(process.execPath, ["-e", "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"], { encoding: "utf8" }).trim();
+}
+process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "photoreel-e2e-"));
+const port = process.env.E2E_PORT;
+const baseURL = `http://127.0.0.1:${port}`;
+const repo = join(import.meta.dirname, "..", "..");
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results/artifacts",
+  // One app instance is shared; the suites use separate accounts, but the render worker is one, so keep it serial.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 6 * 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    viewport: { width: 1280, height: 900 },
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 900 }, channel: undefined } }],
+  webServer: {
+    // Build the web app, then start the whole stack (stand-ins, API, worker) serving it, on one origin.
+    command: `${process.env.E2E_SKIP_BUILD ? "" : `"${process.execPath}" apps/web/node_modules/vite/bin/vite.js build apps/web --logLevel warn && `}exec "${process.execPath}" --import tsx apps/api/src/main.ts`,
+    cwd: repo,
+    url: `${baseURL}/readyz`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      WEB_DIST_DIR: join(repo, "apps", "web", "dist"),
+      DATA_DIR: process.env.E2E_DATA_DIR,
+      PORT: port,
+      EMBEDDED_FREE_PORTS: "true",
+      ADMIN_EMAILS: "admin@example.com",
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn",
+      NODE_ENV: "test",
+    },
+  },
+});

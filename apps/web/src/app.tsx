@@ -1,0 +1,130 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { Spinner } from "./components/ui";
+import { errorCode } from "./lib/errors";
+import { Link, navigate, usePathname } from "./lib/router";
+import { onSessionExpired, trpc } from "./lib/trpc";
+import { uploads } from "./lib/uploader";
+import { SignIn, SignUp } from "./routes/auth";
+
+const Library = lazy(() => import("./routes/library"));
+const Composer = lazy(() => import("./routes/composer"));
+const Videos = lazy(() => import("./routes/videos"));
+const Admin = lazy(() => import("./routes/admin"));
+
+const NAV = [
+  { to: "/library", label: "Library" },
+  { to: "/compose", label: "Compose" },
+  { to: "/videos", label: "Videos" },
+];
+
+export function App() {
+  const path = usePathname();
+  const qc = useQueryClient();
+  const me = trpc.auth.me.useQuery(undefined, { retry: (n, e) => n < 2 && errorCode(e) !== "UNAUTHORIZED", staleTime: 5 * 60_000 });
+  const [notice, setNotice] = useState<string | null>(null);
+  const signOut = trpc.auth.signOut.useMutation();
+  const user = me.data ?? null;
+
+  useEffect(
+    () =>
+      onSessionExpired(() => {
+        setNotice("Your session expired; sign in again");
+        const here = location.pathname;
+        navigate(`/signin${here.startsWith("/signin") ? "" : `?next=${encodeURIComponent(here)}`}`, { replace: true });
+        uploads.reset();
+        qc.clear();
+      }),
+    [qc],
+  );
+
+  // Move focus to the new page's heading so screen readers announce the change (not on first load).
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const t = setTimeout(() => document.querySelector<HTMLElement>("[data-page-title]")?.focus(), 50);
+    return () => clearTimeout(t);
+  }, [path]);
+
+  useEffect(() => {
+    if (user && (path === "/" || path === "/signin" || path === "/signup")) {
+      const next = new URLSearchParams(location.search).get("next");
+      navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/library", { replace: true });
+    }
+  }, [user, path]);
+
+  if (me.isPending) {
+    return (
+      <main>
+        <Spinner label="Loading photoreel…" />
+      </main>
+    );
+  }
+
+  if (!user) {
+    if (me.isError && errorCode(me.error) !== "UNAUTHORIZED") {
+      return (
+        <main className="auth">
+          <div className="alert alert-error" role="alert">
+            photoreel is not reachable right now. <button type="button" className="link-btn" onClick={() => void me.refetch()}>Try again</button>
+          </div>
+        </main>
+      );
+    }
+    const onSignedIn = () => {
+      setNotice(null);
+      void me.refetch();
+    };
+    return path === "/signup" ? <SignUp onSignedIn={onSignedIn} /> : <SignIn notice={notice} onSignedIn={onSignedIn} />;
+  }
+
+  const doSignOut = async () => {
+    await signOut.mutateAsync().catch(() => {});
+    uploads.reset();
+    qc.clear();
+    navigate("/signin", { replace: true });
+  };
+
+  let page;
+  if (path.startsWith("/compose")) page = <Composer />;
+  else if (path.startsWith("/videos")) page = <Videos />;
+  else if (path.startsWith("/admin")) page = <Admin />;
+  else page = <Library />;
+
+  return (
+    <>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <Link to="/library" className="brand" aria-label="photoreel home">
+            <span className="brand-mark" aria-hidden="true" />
+            photoreel
+          </Link>
+          <nav className="nav" aria-label="Main">
+            {[...NAV, ...(user.isAdmin ? [{ to: "/admin", label: "Admin" }] : [])].map((n) => (
+              <Link key={n.to} to={n.to} aria-current={path.startsWith(n.to) || (n.to === "/library" && path === "/") ? "page" : undefined}>
+                {n.label}
+              </Link>
+            ))}
+          </nav>
+          <div className="account">
+            <span className="account-email" title={user.email}>
+              {user.email}
+            </span>
+            <button type="button" onClick={() => void doSignOut()} disabled={signOut.isPending}>
+              Sign out
+            </button>
+          </div>
+        </div>
+      </header>
+      <main id="main">
+        <Suspense fallback={<Spinner label="Loading…" />}>{page}</Suspense>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,73 @@
+import { useRef, useState } from "react";
+import { Field, ProgressBar } from "../components/ui";
+import { errorMessage } from "../lib/errors";
+import { formatBytes } from "../lib/format";
+import { api, trpc } from "../lib/trpc";
+import { guessContentType } from "../lib/upload-plan";
+import { xhrSend } from "../lib/xhr";
+
+/** Pick a track from the user's music, or upload one (presigned POST, like photos). */
+export function MusicPicker({ audioId, fadeOut, fadeOutError, onChange, onFadeOut }: { audioId: string; fadeOut: string; fadeOutError?: string; onChange: (id: string) => void; onFadeOut: (v: string) => void }) {
+  const utils = trpc.useUtils();
+  const list = trpc.audio.list.useQuery();
+  const input = useRef<HTMLInputElement>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const tracks = (list.data ?? []).filter((a): a is NonNullable<typeof a> => Boolean(a) && a!.status === "ready");
+
+  const upload = async (file: File) => {
+    setError(null);
+    setProgress(0);
+    try {
+      const { audioId: id, upload } = await api.audio.createUpload.mutate({ filename: file.name, contentType: guessContentType(file.name, file.type), bytes: file.size });
+      const form = new FormData();
+      for (const [k, v] of Object.entries(upload.fields)) form.append(k, v);
+      form.append("file", file);
+      await xhrSend("POST", upload.url, form, { onProgress: (n) => setProgress(Math.min(100, (n / file.size) * 100)) });
+      const done = await api.audio.completeUpload.mutate({ id });
+      await utils.audio.list.invalidate();
+      if (done?.status === "ready") onChange(id);
+      else setError(done?.rejectReason ?? "This file could not be used as music.");
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setProgress(null);
+      if (input.current) input.current.value = "";
+    }
+  };
+
+  return (
+    <fieldset>
+      <legend>Music</legend>
+      <Field label="Track" hint={list.isPending ? "Loading your music…" : tracks.length ? undefined : "No music yet: upload an MP3, M4A, WAV or OGG file."}>
+        {(p) => (
+          <select {...p} value={audioId} onChange={(e) => onChange(e.target.value)}>
+            <option value="">No music</option>
+            {tracks.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.filename} ({formatBytes(t.bytes)})
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div className="row" style={{ marginBottom: 10 }}>
+        <button type="button" onClick={() => input.current?.click()} disabled={progress !== null}>
+          {progress !== null ? "Uploading…" : "Upload music…"}
+        </button>
+        <input ref={input} type="file" accept="audio/mpeg,audio/mp4,audio/aac,audio/wav,audio/ogg,.mp3,.m4a,.aac,.wav,.ogg" className="visually-hidden" tabIndex={-1} aria-hidden="true" data-testid="music-input" onChange={(e) => e.target.files?.[0] && void upload(e.target.files[0])} />
+      </div>
+      {progress !== null && <ProgressBar value={progress} label="Music upload" />}
+      {error && (
+        <div className="field-error" role="alert">
+          {error}
+        </div>
+      )}
+      {audioId && (
+        <Field label="Fade out (seconds)" error={fadeOutError}>
+          {(p) => <input {...p} type="number" min={0} max={10} step={0.5} value={fadeOut} onChange={(e) => onFadeOut(e.target.value)} />}
+        </Field>
+      )}
+    </fieldset>
+  );
+}
