@@ -48,6 +48,11 @@ export async function composeApi(config: Config, log: Logger): Promise<ApiApp> {
     clock: systemClock,
     autoConfirmSignUp: config.STACK === "embedded",
     adminEmails: config.ADMIN_EMAILS,
+    rateLimits: {
+      signUpPerIp: config.RATE_LIMIT_SIGNUP_PER_IP,
+      signInPerIp: config.RATE_LIMIT_SIGNIN_PER_IP,
+      signInPerAccount: config.RATE_LIMIT_SIGNIN_PER_ACCOUNT,
+    },
   });
   const verifier = await createCognitoTokenVerifier({
     userPoolId: config.COGNITO_USER_POOL_ID,

@@ -36,7 +36,7 @@ export async function startTestStack(opts: { realPostgres?: boolean; databaseUrl
   const stack = await startLocalStack({ dataDir, webOrigin: "http://127.0.0.1", ports: { s3: 0, sqs: 0, dynamodb: 0, cognito: 0, postgres: 0 }, inMemory: true });
   const pg = opts.realPostgres === false || opts.databaseUrl ? null : await createTestDatabase({ migrate: false });
   const dbUrl = opts.databaseUrl ?? pg?.url;
-  const env: Record<string, string> = { ...stack.env, ...(dbUrl ? { DATABASE_URL: dbUrl } : {}), LOG_LEVEL: "silent", PORT: "0", ...opts.env };
+  const env: Record<string, string> = { ...stack.env, ...(dbUrl ? { DATABASE_URL: dbUrl } : {}), LOG_LEVEL: "silent", PORT: "0", RATE_LIMIT_SIGNUP_PER_IP: "1000", RATE_LIMIT_SIGNIN_PER_IP: "1000", ...opts.env };
   const config = loadConfig({ ...process.env, ...env });
   const log = pino({ level: "silent" });
   const app = await composeApi(config, log);

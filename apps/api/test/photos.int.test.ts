@@ -141,3 +141,18 @@ describe("photos: tenant isolation", () => {
     expect(await objectsUnder(`users/${alice.user.sub}/photos/${id}/`)).toHaveLength(3);
   });
 });
+
+describe("account deletion", () => {
+  it("removes every object, row and job of the account, and nobody else's", async () => {
+    const alice = await t.signUp();
+    const bob = await t.signUp();
+    await uploadPhotos(t, alice.caller, [{ name: "a.jpg", type: "image/jpeg", body: await jpeg(120, 90, 4) }]);
+    const [bobs] = await uploadPhotos(t, bob.caller, [{ name: "b.jpg", type: "image/jpeg", body: await jpeg(120, 90, 5) }]);
+    expect(await objectsUnder(`users/${alice.user.sub}/`)).toHaveLength(3);
+    await alice.caller.auth.deleteAccount();
+    expect(await objectsUnder(`users/${alice.user.sub}/`)).toEqual([]);
+    expect((await t.app.services.deps.photos.usage(alice.user.sub)).count).toBe(0);
+    await expect(t.app.services.deps.identity.signIn(alice.email, alice.password)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    expect(await bob.caller.photos.get({ id: bobs! })).toMatchObject({ status: "ready" });
+  });
+});

@@ -82,7 +82,8 @@ export async function resolveUser(services: Services, verifier: TokenVerifier, t
     if (liveTokens.size > 50_000) liveTokens.clear();
     liveTokens.set(key, now + LIVE_CHECK_TTL_MS);
   }
-  await services.deps.users.ensure(user.sub, user.username);
+  const row = await services.deps.users.ensure(user.sub, user.username);
+  if (row.deletedAt) throw new DomainError("UNAUTHORIZED", "This account has been deleted");
   return user;
 }
 

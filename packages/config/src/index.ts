@@ -57,6 +57,10 @@ export const ConfigSchema = z.object({
     .string()
     .default("")
     .transform((v) => v.split(",").map((e) => e.trim().toLowerCase()).filter(Boolean)),
+  /** Per 15 minutes: sign-ups per IP, sign-in attempts per IP and per account. */
+  RATE_LIMIT_SIGNUP_PER_IP: int(10),
+  RATE_LIMIT_SIGNIN_PER_IP: int(50),
+  RATE_LIMIT_SIGNIN_PER_ACCOUNT: int(10),
   MAX_UPLOAD_BYTES: int(50 * 1024 * 1024),
   MAX_AUDIO_BYTES: int(30 * 1024 * 1024),
   MAX_INPUT_PIXELS: int(100_000_000),

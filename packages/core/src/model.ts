@@ -5,6 +5,8 @@ export interface User {
   id: string;
   email: string;
   createdAt: Date;
+  /** Set when the account was deleted; its tokens are refused from then on. */
+  deletedAt: Date | null;
 }
 
 export interface Photo {
@@ -57,6 +59,7 @@ export interface UserRepository {
   /** Creates the row on first verified request (e-mail as given); refreshes last_seen_at at most once a minute. */
   ensure(id: string, email: string): Promise<User>;
   setEmail(id: string, email: string): Promise<void>;
+  markDeleted(id: string): Promise<void>;
   get(id: string): Promise<User | null>;
   listWithStats(opts: { limit: number; cursor?: string | null; search?: string }): Promise<Page<UserStats>>;
   count(): Promise<number>;

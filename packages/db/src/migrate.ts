@@ -2,12 +2,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from "k
 import * as m0001 from "./migrations/0001-users";
 import * as m0002 from "./migrations/0002-photos";
 import * as m0003 from "./migrations/0003-rate-limits";
+import * as m0004 from "./migrations/0004-user-deletion";
 
 /** An explicit list rather than a folder scan, so migrations survive bundling. */
 const migrations: Record<string, Migration> = {
   "0001-users": m0001,
   "0002-photos": m0002,
   "0003-rate-limits": m0003,
+  "0004-user-deletion": m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

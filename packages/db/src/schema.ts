@@ -9,6 +9,7 @@ export interface UsersTable {
   email: string;
   created_at: Timestamp;
   last_seen_at: Timestamp;
+  deleted_at: NullableTimestamp;
 }
 
 export interface PhotosTable {

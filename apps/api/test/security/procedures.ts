@@ -14,7 +14,9 @@ export interface ProcedureInfo {
 }
 
 /** The procedures anyone may call; a new public one must be added here on purpose. */
-export const PUBLIC_PROCEDURES = ["auth.confirmSignUp", "auth.refresh", "auth.signIn", "auth.signOut", "auth.signUp"];
+export const PUBLIC_PROCEDURES = ["auth.confirmSignUp", "auth.refresh", "auth.session", "auth.signIn", "auth.signOut", "auth.signUp"];
+/** Procedures that must not be called by the generated "call everything as this user" loops (they have their own tests). */
+export const DESTRUCTIVE_PROCEDURES = ["auth.deleteAccount"];
 
 /** Every procedure of the real router, read from tRPC v11's flat `_def.procedures` (keys are dotted paths). */
 export function listProcedures(): ProcedureInfo[] {

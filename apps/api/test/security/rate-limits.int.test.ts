@@ -6,7 +6,8 @@ import { callProcedure, mapLimit, type HttpAnswer } from "./procedures";
 // budgets here must not starve the other suites.
 let t: TestStack;
 beforeAll(async () => {
-  t = await startTestStack();
+  // The production limits (the harness raises the per-IP ones: every test signs up from 127.0.0.1).
+  t = await startTestStack({ env: { RATE_LIMIT_SIGNUP_PER_IP: "10", RATE_LIMIT_SIGNIN_PER_IP: "50" } });
 }, 60_000);
 afterAll(async () => t?.stop());
 

@@ -44,6 +44,14 @@ export const authRouter = router({
     return { ok: true };
   }),
 
+  deleteAccount: protectedProcedure.mutation(async ({ ctx }) => {
+    const token = ctx.session.accessToken;
+    const result = await ctx.services.auth.deleteAccount(ctx.user);
+    if (token) forgetToken(token);
+    ctx.session.clear();
+    return result;
+  }),
+
   me: protectedProcedure.query(({ ctx }) => ctx.services.auth.me(ctx.user)),
 
   /** Like `me`, but answers null when signed out instead of UNAUTHORIZED (the app's first call). */

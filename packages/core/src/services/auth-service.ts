@@ -3,10 +3,10 @@ import type { AuthTokens, VerifiedUser } from "../ports";
 import type { ServiceDeps } from "./deps";
 
 const WINDOW_S = 15 * 60;
-const LIMITS = { signInPerAccount: 10, signInPerIp: 50, signUpPerIp: 10 } as const;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createAuthService(d: ServiceDeps) {
+  const LIMITS = d.rateLimits ?? { signInPerAccount: 10, signInPerIp: 50, signUpPerIp: 10 };
   const limit = async (key: string, max: number, what: string) => {
     const r = await d.rateLimiter.hit(key, max, WINDOW_S);
     if (!r.allowed)
@@ -46,6 +46,36 @@ export function createAuthService(d: ServiceDeps) {
 
     refresh: (refreshToken: string) => d.identity.refresh(refreshToken),
     signOut: (accessToken: string) => d.identity.signOut(accessToken),
+
+    /**
+     * Deletes the account and everything in it: tokens stop working at once (tombstone), renders are canceled,
+     * every object under the user's prefix, every row and job is removed, then the Cognito user.
+     */
+    async deleteAccount(user: VerifiedUser) {
+      const row = await d.users.get(user.sub);
+      await d.users.markDeleted(user.sub);
+      for (;;) {
+        const page = await d.jobs.listByOwner(user.sub, { limit: 100 });
+        if (page.items.length === 0) break;
+        for (const j of page.items) {
+          if (j.status === "QUEUED" || j.status === "RENDERING") await d.jobs.requestCancel(j.ownerId, j.videoId);
+          await d.jobs.delete(j.ownerId, j.videoId);
+        }
+      }
+      for (;;) {
+        const page = await d.photos.list(user.sub, { sort: "uploaded", limit: 500 });
+        if (page.items.length === 0) break;
+        await d.photos.deleteMany(user.sub, page.items.map((p) => p.id));
+      }
+      for (const a of await d.audio.list(user.sub)) await d.audio.delete(user.sub, a.id);
+      const objects: string[] = [];
+      for await (const o of d.blobs.list(`users/${user.sub}/`)) objects.push(o.key);
+      await d.blobs.delete(objects);
+      await d.identity.deleteUser(row?.email ?? user.username).catch((e: unknown) => {
+        if (!(e instanceof DomainError && e.code === "NOT_FOUND")) throw e;
+      });
+      return { deleted: true as const };
+    },
 
     async me(user: VerifiedUser) {
       const row = (await d.users.get(user.sub)) ?? (await d.users.ensure(user.sub, user.username));

@@ -29,4 +29,6 @@ export interface ServiceDeps {
   autoConfirmSignUp: boolean;
   /** Sign-ups with these e-mails join the `admin` group. */
   adminEmails?: string[];
+  /** Per 15 minutes; defaults 10 sign-ups per IP, 50 sign-ins per IP, 10 per account. */
+  rateLimits?: { signUpPerIp: number; signInPerIp: number; signInPerAccount: number };
 }

@@ -11,11 +11,11 @@ export const userRepository = (db: Db): UserRepository => ({
       .onConflict((oc) =>
         oc.column("id").doUpdateSet({ last_seen_at: sql`now()` }).where("users.last_seen_at", "<", sql<Date>`now() - interval '1 minute'`),
       )
-      .returning(["id", "email", "created_at"])
+      .returning(["id", "email", "created_at", "deleted_at"])
       .executeTakeFirst();
-    if (row) return { id: row.id, email: row.email, createdAt: row.created_at };
-    const existing = await db.selectFrom("users").select(["id", "email", "created_at"]).where("id", "=", id).executeTakeFirstOrThrow();
-    return { id: existing.id, email: existing.email, createdAt: existing.created_at };
+    if (row) return { id: row.id, email: row.email, createdAt: row.created_at, deletedAt: row.deleted_at };
+    const existing = await db.selectFrom("users").select(["id", "email", "created_at", "deleted_at"]).where("id", "=", id).executeTakeFirstOrThrow();
+    return { id: existing.id, email: existing.email, createdAt: existing.created_at, deletedAt: existing.deleted_at };
   },
 
   async setEmail(id, email) {
@@ -23,8 +23,12 @@ export const userRepository = (db: Db): UserRepository => ({
   },
 
   async get(id) {
-    const r = await db.selectFrom("users").select(["id", "email", "created_at"]).where("id", "=", id).executeTakeFirst();
-    return r ? ({ id: r.id, email: r.email, createdAt: r.created_at } satisfies User) : null;
+    const r = await db.selectFrom("users").select(["id", "email", "created_at", "deleted_at"]).where("id", "=", id).executeTakeFirst();
+    return r ? ({ id: r.id, email: r.email, createdAt: r.created_at, deletedAt: r.deleted_at } satisfies User) : null;
+  },
+
+  async markDeleted(id) {
+    await db.updateTable("users").set({ deleted_at: sql`now()` }).where("id", "=", id).execute();
   },
 
   async listWithStats({ limit, cursor, search }) {
@@ -39,6 +43,7 @@ export const userRepository = (db: Db): UserRepository => ({
         sql<number>`count(photos.id)::int`.as("photo_count"),
         sql<number>`coalesce(sum(photos.bytes), 0)::bigint`.as("photo_bytes"),
       ])
+      .where("users.deleted_at", "is", null)
       .groupBy("users.id")
       .orderBy("users.created_at", "desc")
       .orderBy("users.id", "desc")
