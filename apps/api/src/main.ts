@@ -89,7 +89,7 @@ function startWorker(env: Record<string, string | undefined>, index: number): Ch
   const fromSource = import.meta.url.endsWith(".ts");
   const entry = fromSource ? resolve(here, "../../worker/src/main.ts") : resolve(here, "../../worker/dist/main.js");
   const child = spawn(process.execPath, [...(fromSource ? ["--import", "tsx"] : []), entry], {
-    env: { ...env, STACK: "embedded", WORKER_ID: `local-${index}` },
+    env: { ...env, STACK: "embedded", WORKER_ID: `local-${index}`, MALLOC_ARENA_MAX: "2" },
     stdio: "inherit",
   });
   child.on("exit", (code, signal) => log.warn({ code, signal, index }, "worker exited"));

@@ -1,0 +1,205 @@
+/**
+ * API bench: autocannon on loopback against the real API (express + tRPC + aws-jwt-verify + kysely on the real
+ * PostgreSQL server, presigning with the AWS SDK) and, in the same run, a bare node:http + pg server answering the
+ * same photo-list SQL. One user with 10,000 ready photos and 25 ready videos.
+ *   pnpm exec tsx bench/api/api.bench.ts [--short]
+ * The servers run in child processes, the load generator in this one. Exits non-zero when a response is not 2xx or
+ * has the wrong shape (never on speed); the targets are reported, not enforced.
+ */
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import type { ApiReady } from "./api-server.ts";
+import { startChild, type Child } from "./child.ts";
+import { countOf, runLoad, type LoadResult, type LoadSpec } from "./load.ts";
+import { cpuMsOf, waitIdle } from "./proc-cpu.ts";
+import type { ProfileSummary } from "./profile.ts";
+
+const short = process.argv.includes("--short");
+const cfg = short
+  ? { connections: 20, seconds: 3, warmup: 1, profileSeconds: 2, breakdown: 10 }
+  : { connections: 100, seconds: 30, warmup: 3, profileSeconds: 8, breakdown: 200 };
+const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
+const TARGET = { ratio: 0.7, p99: 25 };
+
+const failures: string[] = [];
+const children: Child[] = [];
+const started = performance.now();
+try {
+  console.log(`api bench (${short ? "short" : "full"}): ${cfg.connections} connections, ${cfg.seconds} s per endpoint (+${cfg.warmup} s warm-up), loopback`);
+  const api = startChild(here("./api-server.ts"));
+  children.push(api);
+  const ready = await api.next<ApiReady>();
+  console.log(`seeded ${ready.photos} photos + ${ready.videos} ready videos for one user in ${ready.seedSeconds.toFixed(1)} s; API at ${ready.baseUrl}`);
+  const bare = startChild(here("./bare-server.ts"), { BARE_DB_URL: ready.dbUrl, BARE_OWNER_ID: ready.ownerId });
+  children.push(bare);
+  const bareReady = await bare.next<{ baseUrl: string; sql: string }>();
+  console.log(`baseline: bare node:http + pg (pool 10) at ${bareReady.baseUrl}\n  ${bareReady.sql}`);
+
+  const auth = { authorization: `Bearer ${ready.token}` };
+  const q = (input: unknown) => `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const uploadBody = JSON.stringify({
+    files: Array.from({ length: 10 }, (_, i) => ({ filename: `IMG_${i}.jpg`, contentType: "image/jpeg", bytes: 3_000_000 + i })),
+  });
+  const base = { connections: cfg.connections, seconds: cfg.seconds };
+  const expectCount = (needle: string, n: number) => (body: string) => {
+    const c = countOf(body, needle);
+    return c === n ? null : `expected ${n} x ${needle}, got ${c}: ${body.slice(0, 200)}`;
+  };
+  const specs = {
+    bare: { ...base, name: "bare node:http+pg list", url: bareReady.baseUrl, method: "GET", path: `/trpc/photos.list${q({ limit: 50 })}`, check: expectCount('"id":"', 50) },
+    list: { ...base, name: "photos.list (50)", url: ready.baseUrl, method: "GET", path: `/trpc/photos.list${q({ limit: 50 })}`, headers: auth, check: listCheck },
+    videos: { ...base, name: "videos.list (20)", url: ready.baseUrl, method: "GET", path: `/trpc/videos.list${q({ limit: 20 })}`, headers: auth, check: expectCount('"videoUrl":"http', 20) },
+    me: { ...base, name: "auth.me", url: ready.baseUrl, method: "GET", path: "/trpc/auth.me", headers: auth, check: expectCount(`"id":"${ready.ownerId}"`, 1) },
+    uploads: {
+      ...base, name: "photos.createUploads (10)", url: ready.baseUrl, method: "POST", path: "/trpc/photos.createUploads",
+      headers: { ...auth, "content-type": "application/json" }, body: uploadBody, check: expectCount('"ok":true', 10),
+    },
+  } satisfies Record<string, LoadSpec>;
+
+  // One request each, parsed in full, before any load.
+  await shapeCheck(specs.list, (d) => {
+    const data = d as { items: { thumbnailUrl: string | null; previewUrl: string | null }[]; nextCursor: string | null };
+    if (data.items.length !== 50) return `photos.list returned ${data.items.length} items`;
+    if (!data.items.every((p) => p.thumbnailUrl?.startsWith("http") && p.previewUrl?.startsWith("http"))) return "photos.list items lack presigned URLs";
+    return data.nextCursor ? null : "photos.list has no next page";
+  });
+  await shapeCheck(specs.bare, (d) => ((d as { items: unknown[] }).items.length === 50 ? null : "bare list is not 50 items"));
+
+  const results: (LoadResult & { cpuMsPerReq: number })[] = [];
+  const warm = async (s: LoadSpec, pid: number) => {
+    await waitIdle(pid);
+    await runLoad({ ...s, seconds: cfg.warmup });
+  };
+  /** A measured run: starts once the server is idle; CPU per answered request from the server process's /proc stat. */
+  const run = async (s: LoadSpec, pid: number) => {
+    await waitIdle(pid);
+    const c0 = cpuMsOf(pid);
+    const r = { ...(await runLoad(s)), cpuMsPerReq: 0 };
+    r.cpuMsPerReq = (cpuMsOf(pid) - c0) / Math.max(1, r.requests);
+    results.push(r);
+    console.log(
+      `  ${r.name.padEnd(28)} ${fmt(r.rps, 0).padStart(6)} req/s  p50 ${fmt(r.p50, 1)} ms  p99 ${fmt(r.p99, 1)} ms  errors ${errorsOf(r)}  ` +
+        `server CPU ${fmt(r.cpuMsPerReq, 2)} ms/req  (${r.requests} answered, ${r.unanswered} in flight at the end)`,
+    );
+    // Correctness, never speed: a non-2xx answer, a wrong body, a broken connection, or no answer at all.
+    // (Timeouts are counted as errors in the table but are a speed symptom.)
+    // Every endpoint also had one request checked in full before its load, so a run too slow to answer at all
+    // (a speed problem) is reported but not failed.
+    if (r.non2xx || r.badBodies || r.socketErrors)
+      failures.push(`${r.name}: ${r.requests} answered, ${r.non2xx} non-2xx, ${r.socketErrors} socket errors, ${r.badBodies} bad bodies; first: ${r.firstProblem}`);
+    if (r.requests === 0) console.log(`  (no answer within ${s.seconds} s: too slow to measure here, not a correctness failure)`);
+    return r;
+  };
+
+  // The list pair is bracketed (bare, API, bare) so drift on this shared machine shows up as a bare-vs-bare gap.
+  const [apiPid, barePid] = [api.proc.pid!, bare.proc.pid!];
+  await warm(specs.bare, barePid);
+  await warm(specs.list, apiPid);
+  const bare1 = await run(specs.bare, barePid);
+  const list = await run(specs.list, apiPid);
+  const bare2 = await run({ ...specs.bare, name: "bare node:http+pg list (2)" }, barePid);
+  // Where photos.list spends its CPU: the API process's own profile under the same load (not the measured run), before
+  // createUploads adds rows that would top the list.
+  await api.request({ cmd: "profile-start" });
+  await runLoad({ ...specs.list, seconds: cfg.profileSeconds });
+  const { summary, file } = await api.request<{ summary: ProfileSummary; file: string }>({ cmd: "profile-stop" });
+  printProfile(summary);
+  console.log(`  (raw profile for Chrome DevTools: ${file})`);
+  await waitIdle(api.proc.pid!);
+
+  const { rows } = await api.request<{ rows: { name: string; per: string; wallMs: number; cpuMs: number }[] }>({ cmd: "breakdown", iterations: cfg.breakdown });
+  console.log(`\nphotos.list pieces, sequential in the API process (no HTTP, no concurrency):`);
+  console.log(`  ${"".padEnd(48)} ${"wall".padStart(9)} ${"cpu".padStart(9)}`);
+  for (const r of rows) {
+    const k = r.per === "URL" ? 1000 : 1;
+    console.log(`  ${r.name.padEnd(48)} ${fmt(r.wallMs * k, 3).padStart(9)} ${fmt(r.cpuMs * k, 3).padStart(9)}  ${r.per === "URL" ? "µs per URL" : "ms per request"}`);
+  }
+  const get = (prefix: string) => rows.find((r) => r.name.startsWith(prefix))!;
+  const svc = get("service: photos.list").cpuMs;
+  const repo = get("db: photos repository").cpuMs;
+  const sign100 = get("s3: presignDownload x100").cpuMs;
+  console.log(
+    `  => CPU: presigning ~${fmt((100 * (svc - repo)) / svc, 0)}% of the photos.list service call (${fmt(svc - repo, 2)} of ${fmt(svc, 2)} ms); ` +
+      `100 presigns alone cap one core at ~${fmt(1000 / sign100, 0)} list req/s; ` +
+      `a reused presigner is ${fmt(get("s3: presignDownload (adapter").cpuMs / get("s3: reused").cpuMs, 1)}x cheaper per URL`,
+  );
+  await shapeCheck(specs.videos, (d) => ((d as { items: { videoUrl: string | null }[] }).items.filter((v) => v.videoUrl).length === 20 ? null : "videos.list is not 20 ready videos"));
+  await warm(specs.videos, apiPid);
+  const videos = await run(specs.videos, apiPid);
+  await shapeCheck(specs.me, (d) => ((d as { id: string }).id === ready.ownerId ? null : "auth.me is someone else"));
+  await warm(specs.me, apiPid);
+  const me = await run(specs.me, apiPid);
+  // Last: every request inserts 10 rows that would otherwise top the photo list measured above.
+  await shapeCheck(specs.uploads, (d) => {
+    const r = (d as { results: { ok: boolean; upload?: { url: string; fields: Record<string, string> } }[] }).results;
+    return r.length === 10 && r.every((x) => x.ok && x.upload?.url && x.upload.fields.Policy) ? null : `createUploads: ${JSON.stringify(r).slice(0, 300)}`;
+  });
+  await warm(specs.uploads, apiPid);
+  const uploads = await run(specs.uploads, apiPid);
+
+  const bareRps = (bare1.rps + bare2.rps) / 2;
+  const bareCpu = (bare1.cpuMsPerReq + bare2.cpuMsPerReq) / 2;
+  console.log(
+    `\n${"endpoint".padEnd(28)} ${"req/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"max ms".padStart(8)} ${"errors".padStart(7)} ${"cpu ms/req".padStart(11)}  vs bare (req/s, cpu/req)`,
+  );
+  for (const r of [bare1, bare2, list, videos, me, uploads]) {
+    const ratio = r === list ? `${fmt((100 * r.rps) / bareRps, 1)}%, ${fmt(r.cpuMsPerReq / bareCpu, 1)}x` : "";
+    console.log(
+      `${r.name.padEnd(28)} ${fmt(r.rps, 0).padStart(8)} ${fmt(r.p50, 2).padStart(8)} ${fmt(r.p99, 2).padStart(8)} ${fmt(r.max, 1).padStart(8)} ${String(errorsOf(r)).padStart(7)} ${fmt(r.cpuMsPerReq, 2).padStart(11)}  ${ratio}`,
+    );
+  }
+  console.log(
+    `(errors = non-2xx + socket errors + timeouts; cpu = the server process only (the API's includes its in-process S3/DynamoDB/Cognito stand-ins), ` +
+      `not PostgreSQL's; bare-vs-bare req/s spread ${fmt((100 * Math.abs(bare1.rps - bare2.rps)) / bareRps, 1)}%; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores)`,
+  );
+  const ratio = list.rps / bareRps;
+  console.log(
+    `\ntargets (reported, not enforced): photos.list >= ${TARGET.ratio * 100}% of bare: ${fmt(ratio * 100, 1)}% ${ratio >= TARGET.ratio ? "MET" : "MISSED"}; ` +
+      `p99 < ${TARGET.p99} ms: ${results.filter((r) => !r.name.startsWith("bare")).map((r) => `${r.name.split(" ")[0]} ${fmt(r.p99, 1)}${r.p99 < TARGET.p99 ? "" : " (missed)"}`).join(", ")}; ` +
+      `zero errors: ${results.every((r) => errorsOf(r) === 0) ? "MET" : "MISSED"}`,
+  );
+
+} catch (err) {
+  failures.push(`bench error: ${err instanceof Error ? err.stack : String(err)}`);
+} finally {
+  await Promise.all(children.map((c) => c.stop().catch(() => {})));
+}
+console.log(`\ntotal ${fmt((performance.now() - started) / 1000, 1)} s`);
+if (failures.length) {
+  console.error(`\nFAILED checks:\n  ${failures.join("\n  ")}`);
+  process.exit(1);
+}
+console.log("all responses 2xx with the expected shape");
+process.exit(0);
+
+function listCheck(body: string) {
+  const ids = countOf(body, '"id":"');
+  const thumbs = countOf(body, '"thumbnailUrl":"http');
+  return ids === 50 && thumbs === 50 ? null : `photos.list: ${ids} items, ${thumbs} thumbnail URLs: ${body.slice(0, 200)}`;
+}
+
+async function shapeCheck(s: LoadSpec, check: (data: unknown) => string | null) {
+  const res = await fetch(s.url + s.path, { method: s.method, headers: s.headers ?? {}, ...(s.body !== undefined ? { body: s.body } : {}) });
+  const text = await res.text();
+  const problem = res.status !== 200 ? `${s.name}: HTTP ${res.status} ${text.slice(0, 300)}` : check((JSON.parse(text) as { result: { data: unknown } }).result.data);
+  if (problem) throw new Error(problem);
+  console.log(`  ${s.name}: one response checked in full (${(text.length / 1024).toFixed(1)} KiB)`);
+}
+
+function printProfile(s: ProfileSummary) {
+  console.log(
+    `\nCPU profile of the API process during ${cfg.profileSeconds} s of photos.list load (${fmt(s.totalMs, 0)} ms sampled), ` +
+      `by package (V8 builtins and node: internals charged to the calling package):`,
+  );
+  for (const r of s.byPackage.slice(0, 12)) console.log(`  ${fmt(r.pct, 1).padStart(5)}%  ${r.name}`);
+  console.log("  top functions (own self time):");
+  for (const r of s.topFunctions.slice(0, 12)) console.log(`  ${fmt(r.pct, 1).padStart(5)}%  ${r.name}`);
+}
+
+function errorsOf(r: LoadResult) {
+  return r.non2xx + r.socketErrors + r.timeouts;
+}
+
+function fmt(n: number, digits: number) {
+  return Number.isFinite(n) ? n.toFixed(digits) : "n/a";
+}

@@ -1,0 +1,284 @@
+/**
+ * Render bench: our renderVideo vs the naive FFmpeg pipeline vs the encoder floor (the same frames encoded from
+ * raw input with the same x264 settings), plus a long job's peak memory.
+ *   pnpm exec tsx bench/render/render.bench.ts [--short] [--runs=N] [--only=compare|memory]
+ * Exits non-zero when an output fails its correctness check (never on speed).
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { VideoSpecSchema, renderProfile, type RenderProfile, type VideoSpec } from "@photoreel/contracts";
+import {
+  buildFilterGraph,
+  encoderArgs,
+  fitPhoto,
+  planChunks,
+  planTimeline,
+  probe,
+  renderVideo,
+  topLevelBoxes,
+} from "@photoreel/render";
+import { makeBenchPhotos } from "./photos.ts";
+import { sampleTreeRss } from "./proc-tree.ts";
+
+const self = fileURLToPath(import.meta.url);
+
+interface ChildJob {
+  spec: VideoSpec;
+  profile: RenderProfile;
+  photos: string[];
+  workDir: string;
+}
+
+// In a child process, so the measured tree holds only what a worker would: node + sharp + FFmpeg.
+if (process.argv[2] === "--child") {
+  const job = JSON.parse(await readFile(process.argv[3]!, "utf8")) as ChildJob;
+  const t0 = performance.now();
+  const cpu0 = cpuSeconds("self+children");
+  const out = await renderVideo({ ...job });
+  const cpu = cpuSeconds("self+children") - cpu0;
+  process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - t0) / 1000, cpu, out })}\n`);
+  process.exit(0);
+}
+
+const short = process.argv.includes("--short");
+const cfg = short
+  ? { photos: 5, long: 2016, shortSide: 1512, resolution: "720p" as const, runs: 1, memPhotos: 30, memRes: "720p" as const }
+  : { photos: 10, long: 4032, shortSide: 3024, resolution: "1080p" as const, runs: 3, memPhotos: 100, memRes: "1080p" as const };
+
+const runsArg = process.argv.find((a) => a.startsWith("--runs="));
+if (runsArg) cfg.runs = Math.max(1, Number(runsArg.slice("--runs=".length)));
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+
+const root = await mkdtemp(path.join(os.tmpdir(), "render-bench-"));
+const failures: string[] = [];
+try {
+  console.log(`render bench (${short ? "short" : "full"}): ${cfg.photos} photos ${cfg.long}x${cfg.shortSide}, ${cfg.resolution}30, 3 s each, fade 0.5 s, contain, best of ${cfg.runs}`);
+  const photoDir = path.join(root, "photos");
+  await mkdir(photoDir);
+  const photos = await makeBenchPhotos(photoDir, cfg.photos, cfg.long, cfg.shortSide);
+  const spec = makeSpec(photos.length, cfg.resolution, 3);
+  const profile = renderProfile(spec);
+  const plan = planTimeline(spec, profile);
+  const videoSeconds = plan.totalFrames / plan.fps;
+  console.log(`x264: ${encoderArgs(profile).join(" ")}; ${plan.totalFrames} frames (${videoSeconds} s)`);
+
+  if (only !== "memory") await compare();
+  async function compare() {
+    const raw = await renderRawFrames(root, photos, spec, profile);
+    const results = { ours: [] as Run[], naive: [] as Run[], floor: [] as Run[] };
+    for (let run = 0; run < cfg.runs; run++) {
+      // Interleaved, so a noisy neighbour hurts all three alike.
+      const ours = await runOurs(root, `ours-${run}`, { spec, profile, photos });
+      failures.push(...(await checkVideo("ours", ours.file, profile, plan.totalFrames, true)));
+      results.ours.push(ours);
+      const naive = await runNaive(root, run, photos, profile);
+      failures.push(...(await checkVideo("naive", naive.file, profile, plan.totalFrames, true)));
+      results.naive.push(naive);
+      const floor = await runFloor(root, run, raw, profile);
+      failures.push(...(await checkVideo("floor", floor.file, profile, plan.totalFrames, true)));
+      results.floor.push(floor);
+      console.log(
+        `  run ${run + 1}: ours ${fmt(ours.seconds)} s (cpu ${fmt(ours.cpu)}), naive ${fmt(naive.seconds)} s (cpu ${fmt(naive.cpu)}), ` +
+          `floor ${fmt(floor.seconds)} s (cpu ${fmt(floor.cpu)})`,
+      );
+    }
+    const best = (runs: Run[]) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const [o, n, f] = [best(results.ours), best(results.naive), best(results.floor)];
+    const peak = (runs: Run[]) => Math.max(...runs.map((r) => r.peakRss));
+    const cpu = (runs: Run[]) => Math.min(...runs.map((r) => r.cpu));
+    const [oc, nc, fc] = [cpu(results.ours), cpu(results.naive), cpu(results.floor)];
+    console.log("\npipeline        wall s   realtime x   cpu s (user+sys)   peak RSS MB");
+    for (const [name, r, all] of [["ours", o, results.ours], ["naive", n, results.naive], ["encoder floor", f, results.floor]] as const) {
+      console.log(
+        `${name.padEnd(14)} ${fmt(r.seconds).padStart(7)}   ${fmt(videoSeconds / r.seconds).padStart(9)}   ` +
+          `${fmt(cpu(all)).padStart(16)}   ${mb(peak(all)).padStart(10)}`,
+      );
+    }
+    console.log(`wall (best of ${cfg.runs}): ours/floor ${fmt(o.seconds / f.seconds)}x   naive/ours ${fmt(n.seconds / o.seconds)}x`);
+    // The machine is shared: CPU seconds are what each pipeline costs, whatever the neighbours do to the wall clock.
+    console.log(`cpu  (best of ${cfg.runs}): ours/floor ${fmt(oc / fc)}x   naive/ours ${fmt(nc / oc)}x   (load average ${os.loadavg()[0]!.toFixed(1)})`);
+
+  }
+
+  // A long job: peak RSS of node + every FFmpeg child.
+  if (only === "compare") process.exitCode = 0;
+  else {
+    const memDir = path.join(root, "mem-photos");
+    await mkdir(memDir);
+    const memPhotos: string[] = [];
+    for (let i = 0; i < cfg.memPhotos; i++) {
+      const file = path.join(memDir, `p${i}.jpg`);
+      await copyFile(photos[i % photos.length]!, file); // distinct files: each is decoded and pre-scaled
+      memPhotos.push(file);
+    }
+    const memSpec = makeSpec(cfg.memPhotos, cfg.memRes, 2);
+    const memProfile = renderProfile(memSpec);
+    const memPlan = planTimeline(memSpec, memProfile);
+    const mem = await runOurs(root, "memory", { spec: memSpec, profile: memProfile, photos: memPhotos });
+    failures.push(...(await checkVideo("memory run", mem.file, memProfile, memPlan.totalFrames, true)));
+    console.log(
+      `\nmemory run: ${cfg.memPhotos} photos ${cfg.memRes}, 2 s each, ${memPlan.totalFrames} frames: ${fmt(mem.seconds)} s, ` +
+        `realtime ${fmt(memPlan.totalFrames / memPlan.fps / mem.seconds)}x, cpu ${fmt(mem.cpu)} s, peak RSS (node + ffmpeg) ${mb(mem.peakRss)} MB`,
+    );
+  }
+} finally {
+  await rm(root, { recursive: true, force: true });
+}
+if (failures.length) {
+  console.error(`\nFAILED checks:\n  ${failures.join("\n  ")}`);
+  process.exit(1);
+}
+console.log("\nall outputs passed their checks");
+
+interface Run {
+  seconds: number;
+  /** user+sys seconds of the pipeline's processes. */
+  cpu: number;
+  peakRss: number;
+  file: string;
+}
+
+function makeSpec(count: number, resolution: "720p" | "1080p", seconds: number): VideoSpec {
+  return VideoSpecSchema.parse({
+    slides: Array.from({ length: count }, () => ({ photoId: crypto.randomUUID() })),
+    secondsPerPhoto: seconds,
+    transition: "fade",
+    transitionSeconds: 0.5,
+    fit: "contain",
+    resolution,
+    fps: 30,
+    quality: "final",
+  });
+}
+
+async function runOurs(rootDir: string, name: string, job: Omit<ChildJob, "workDir">): Promise<Run> {
+  const workDir = path.join(rootDir, name);
+  await mkdir(workDir);
+  const jobFile = path.join(rootDir, `${name}.json`);
+  await writeFile(jobFile, JSON.stringify({ ...job, workDir }));
+  const child = spawn(process.execPath, [...process.execArgv, self, "--child", jobFile], { stdio: ["ignore", "pipe", "inherit"] });
+  const sampler = sampleTreeRss(child.pid!);
+  let out = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  const peakRss = sampler.stop();
+  if (code !== 0) throw new Error(`render child exited ${code}`);
+  const res = JSON.parse(out.trim().split("\n").pop()!) as { seconds: number; cpu: number; out: { videoPath: string } };
+  return { seconds: res.seconds, cpu: res.cpu, peakRss, file: res.out.videoPath };
+}
+
+async function timedFfmpeg(args: string[]): Promise<{ seconds: number; cpu: number; peakRss: number }> {
+  const t0 = performance.now();
+  const cpu0 = cpuSeconds("children");
+  const child = spawn("ffmpeg", ["-hide_banner", "-nostdin", "-v", "error", "-y", ...args], { stdio: ["ignore", "ignore", "inherit"] });
+  const sampler = sampleTreeRss(child.pid!);
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  const seconds = (performance.now() - t0) / 1000;
+  const peakRss = sampler.stop();
+  if (code !== 0) throw new Error(`ffmpeg exited ${code}: ${args.join(" ")}`);
+  return { seconds, cpu: cpuSeconds("children") - cpu0, peakRss };
+}
+
+/** The naive pipeline: every photo looped (decoded per frame), scaled and padded per frame, one xfade chain. */
+async function runNaive(rootDir: string, run: number, photos: string[], profile: RenderProfile): Promise<Run> {
+  const { width: w, height: h, fps } = profile;
+  const d = 3;
+  const t = 0.5;
+  const inputs = photos.flatMap((p) => ["-loop", "1", "-t", String(d), "-framerate", String(fps), "-i", p]);
+  const graph: string[] = photos.map(
+    (_, i) => `[${i}:v]scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p[v${i}]`,
+  );
+  let last = "v0";
+  for (let i = 1; i < photos.length; i++) {
+    graph.push(`[${last}][v${i}]xfade=transition=fade:duration=${t}:offset=${i * (d - t)}[x${i}]`);
+    last = `x${i}`;
+  }
+  const file = path.join(rootDir, `naive-${run}.mp4`);
+  const r = await timedFfmpeg([...inputs, "-filter_complex", graph.join(";"), "-map", `[${last}]`, ...encoderArgs(profile), "-movflags", "+faststart", file]);
+  return { ...r, file };
+}
+
+/** Raw yuv420p frames of exactly the slideshow ours renders, made once (not timed). */
+async function renderRawFrames(rootDir: string, photos: string[], spec: VideoSpec, profile: RenderProfile): Promise<string> {
+  const dir = path.join(rootDir, "raw");
+  await mkdir(dir);
+  const fitted: string[] = [];
+  for (const [i, p] of photos.entries()) {
+    const dest = path.join(dir, `fit-${i}.jpg`);
+    await fitPhoto(p, dest, { width: profile.width, height: profile.height, fit: spec.fit });
+    fitted.push(dest);
+  }
+  const plan = planTimeline(spec, profile);
+  const [chunk] = planChunks(plan, Number.MAX_SAFE_INTEGER);
+  const g = buildFilterGraph(plan, chunk!, { slideFiles: fitted });
+  const graphFile = path.join(dir, "graph.txt");
+  await writeFile(graphFile, g.graph);
+  const raw = path.join(dir, "frames.yuv");
+  await timedFfmpeg([
+    ...g.inputs.flatMap((f) => ["-framerate", String(profile.fps), "-i", f]),
+    "-filter_complex_script", graphFile, "-map", "[out]", "-f", "rawvideo", "-pix_fmt", "yuv420p", raw,
+  ]);
+  return raw;
+}
+
+async function runFloor(rootDir: string, run: number, raw: string, profile: RenderProfile): Promise<Run> {
+  const file = path.join(rootDir, `floor-${run}.mp4`);
+  const r = await timedFfmpeg([
+    "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${profile.width}x${profile.height}`, "-framerate", String(profile.fps), "-i", raw,
+    ...encoderArgs(profile), "-movflags", "+faststart", file,
+  ]);
+  return { ...r, file };
+}
+
+async function checkVideo(name: string, file: string, profile: RenderProfile, frames: number, faststart: boolean): Promise<string[]> {
+  const problems: string[] = [];
+  const info = await probe(file);
+  const v = info.streams.find((s) => s.codecType === "video");
+  if (!v) return [`${name}: no video stream`];
+  if (v.codecName !== "h264") problems.push(`${name}: codec ${v.codecName}`);
+  if (v.pixFmt !== "yuv420p") problems.push(`${name}: pix_fmt ${v.pixFmt}`);
+  if (v.width !== profile.width || v.height !== profile.height) problems.push(`${name}: size ${v.width}x${v.height}`);
+  if (v.frameRate !== profile.fps) problems.push(`${name}: ${v.frameRate} fps`);
+  const expected = frames / profile.fps;
+  if (Math.abs((v.durationSeconds ?? 0) - expected) > 1 / profile.fps + 1e-6) {
+    problems.push(`${name}: duration ${v.durationSeconds} s, expected ${expected} s`);
+  }
+  const counted = await countFrames(file);
+  if (counted !== frames) problems.push(`${name}: ${counted} frames, expected ${frames}`);
+  if (faststart) {
+    const boxes = await topLevelBoxes(file);
+    if (boxes.indexOf("moov") < 0 || boxes.indexOf("moov") > boxes.indexOf("mdat")) problems.push(`${name}: moov after mdat (${boxes.join(",")})`);
+  }
+  return problems;
+}
+
+async function countFrames(file: string): Promise<number> {
+  const child = spawn("ffprobe", ["-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", file]);
+  let out = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+  await new Promise((resolve) => child.on("close", resolve));
+  return Number(out.trim());
+}
+
+/**
+ * CPU seconds from /proc/self/stat: utime+stime of this process and/or cutime+cstime of its reaped children
+ * (node reaps FFmpeg as soon as it exits, so a run's children are all counted once it has resolved).
+ */
+function cpuSeconds(which: "self+children" | "children"): number {
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+  const ticks = 100; // CLK_TCK on Linux x86-64
+  const children = f[13]! + f[14]!;
+  return (which === "children" ? children : f[11]! + f[12]! + children) / ticks;
+}
+
+function fmt(n: number): string {
+  return n.toFixed(2);
+}
+function mb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(0);
+}

@@ -1,0 +1,166 @@
+import { spawn } from "node:child_process";
+import ffmpeg from "fluent-ffmpeg";
+import { abortError } from "./errors";
+
+export const FFMPEG = process.env.FFMPEG_PATH ?? "ffmpeg";
+export const FFPROBE = process.env.FFPROBE_PATH ?? "ffprobe";
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Called with each complete `-progress` block. */
+  onProgress?: (block: string) => void;
+  /** Sampled with the child's pid, e.g. to measure memory. */
+  onSpawn?: (pid: number) => void;
+}
+
+/** Splits an FFmpeg argument list into inputs (with their options) and output options + output path. */
+export function splitArgs(args: string[]): { inputs: { path: string; options: string[] }[]; outputOptions: string[]; output: string } {
+  const inputs: { path: string; options: string[] }[] = [];
+  let pending: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "-i" && i + 1 < args.length) {
+      inputs.push({ path: args[i + 1]!, options: pending });
+      pending = [];
+      i++;
+    } else {
+      pending.push(args[i]!);
+    }
+  }
+  const output = pending.pop();
+  if (!output || inputs.length === 0) throw new Error("ffmpeg arguments need at least one input and an output");
+  return { inputs, outputOptions: pending, output };
+}
+
+/**
+ * Runs FFmpeg through fluent-ffmpeg with `-progress pipe:2` (blocks arrive on its stderr line events). Abort kills
+ * it with SIGKILL (nothing to clean up: every output is in the caller's workDir) and rejects with an AbortError
+ * once the process is gone.
+ */
+export function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<void> {
+  const { signal } = opts;
+  if (signal?.aborted) return Promise.reject(abortError(signal));
+  const { inputs, outputOptions, output } = splitArgs(args);
+  return new Promise((resolve, reject) => {
+    const cmd = ffmpeg().setFfmpegPath(FFMPEG);
+    inputs.forEach((input, i) => {
+      cmd.input(input.path);
+      const global = i === 0 ? ["-hide_banner", "-nostdin", "-nostats", "-v", "error", "-progress", "pipe:2"] : [];
+      if (global.length || input.options.length) cmd.inputOptions([...global, ...input.options]);
+    });
+    cmd.outputOptions(outputOptions).output(output);
+    let stderr = "";
+    let block = "";
+    cmd.on("start", () => {
+      const pid = (cmd as unknown as { ffmpegProc?: { pid?: number } }).ffmpegProc?.pid;
+      if (pid !== undefined) opts.onSpawn?.(pid);
+    });
+    cmd.on("stderr", (line: string) => {
+      if (/^[a-z_0-9]+=/.test(line)) {
+        block += `${line}\n`;
+        if (line.startsWith("progress=")) {
+          opts.onProgress?.(block);
+          block = "";
+        }
+      } else {
+        stderr = (stderr + line + "\n").slice(-4000);
+      }
+    });
+    const onAbort = () => cmd.kill("SIGKILL");
+    signal?.addEventListener("abort", onAbort, { once: true });
+    cmd.on("error", (err: Error) => {
+      signal?.removeEventListener("abort", onAbort);
+      if (signal?.aborted) reject(abortError(signal));
+      else reject(new Error(`ffmpeg failed: ${stderr.trim().split("\n").slice(-5).join(" | ") || err.message}`, { cause: err }));
+    });
+    cmd.on("end", () => {
+      signal?.removeEventListener("abort", onAbort);
+      if (signal?.aborted) reject(abortError(signal));
+      else resolve();
+    });
+    cmd.run();
+  });
+}
+
+export interface ProbeStream {
+  index: number;
+  codecType: string;
+  codecName: string;
+  width?: number;
+  height?: number;
+  pixFmt?: string;
+  /** Frames per second from r_frame_rate. */
+  frameRate?: number;
+  durationSeconds?: number;
+  sampleRate?: number;
+}
+
+export interface ProbeResult {
+  formatName: string;
+  durationSeconds: number;
+  bytes: number;
+  streams: ProbeStream[];
+}
+
+/** A small ffprobe wrapper (JSON output). Rejects when ffprobe cannot read the file. */
+export function probe(path: string, opts: { signal?: AbortSignal } = {}): Promise<ProbeResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(FFPROBE, ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path], {
+      stdio: ["ignore", "pipe", "pipe"],
+      signal: opts.signal,
+      killSignal: "SIGKILL",
+    });
+    let out = "";
+    let err = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`ffprobe failed on ${path}: ${err.trim()}`));
+      try {
+        resolve(toProbeResult(JSON.parse(out) as RawProbe));
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  });
+}
+
+interface RawProbe {
+  format?: { format_name?: string; duration?: string; size?: string };
+  streams?: {
+    index: number;
+    codec_type?: string;
+    codec_name?: string;
+    width?: number;
+    height?: number;
+    pix_fmt?: string;
+    r_frame_rate?: string;
+    duration?: string;
+    sample_rate?: string;
+  }[];
+}
+
+function toProbeResult(raw: RawProbe): ProbeResult {
+  const num = (v: string | undefined) => (v === undefined || v === "N/A" ? undefined : Number(v));
+  const rate = (v: string | undefined) => {
+    if (!v) return undefined;
+    const [a, b] = v.split("/").map(Number);
+    return a !== undefined && b ? a / b : undefined;
+  };
+  return {
+    formatName: raw.format?.format_name ?? "",
+    durationSeconds: num(raw.format?.duration) ?? 0,
+    bytes: num(raw.format?.size) ?? 0,
+    streams: (raw.streams ?? []).map((s) => ({
+      index: s.index,
+      codecType: s.codec_type ?? "",
+      codecName: s.codec_name ?? "",
+      width: s.width,
+      height: s.height,
+      pixFmt: s.pix_fmt,
+      frameRate: rate(s.r_frame_rate),
+      durationSeconds: num(s.duration),
+      sampleRate: num(s.sample_rate),
+    })),
+  };
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { TRANSITIONS, VideoSpecSchema, renderProfile, type VideoSpecInput } from "@photoreel/contracts";
+import { buildFilterGraph, kenBurnsMotion } from "./filter-graph";
+import { buildMuxArgs } from "./render-video";
+import { planChunks, planTimeline } from "./timeline";
+
+const id = () => crypto.randomUUID();
+function graphFor(over: Partial<VideoSpecInput> & { n?: number; files?: string[]; maxSlides?: number; preview?: boolean } = {}) {
+  const { n = 3, files, maxSlides = 100, preview, ...rest } = over;
+  const spec = VideoSpecSchema.parse({ slides: Array.from({ length: n }, () => ({ photoId: id() })), ...rest });
+  const plan = planTimeline(spec, renderProfile(spec, { preview }));
+  const slideFiles = files ?? Array.from({ length: n }, (_, i) => `/w/photo-${i}.jpg`);
+  const title = spec.titleCard ? { lineFiles: ["/w/title-0.txt"], fontFile: "/fonts/Bold.ttf", fontSize: 40 } : undefined;
+  const chunks = planChunks(plan, maxSlides);
+  return { plan, chunks, graphs: chunks.map((c) => buildFilterGraph(plan, c, { slideFiles, title })) };
+}
+
+describe("buildFilterGraph", () => {
+  it.each(TRANSITIONS.filter((t) => t !== "none"))("uses xfade=%s only on the transition frames", (transition) => {
+    const { graphs } = graphFor({ n: 3, transition, transitionSeconds: 0.5, fps: 30 });
+    const g = graphs[0]!.graph;
+    expect(g.match(/xfade=/g)).toHaveLength(2);
+    expect(g).toContain(`xfade=transition=${transition}:duration=0.500000:offset=0`);
+    // Each xfade branch is a 15-frame clip converted to yuv444p once, before it is held.
+    expect(g.match(/format=yuv444p,tpad=stop_mode=clone:stop=14/g)).toHaveLength(4);
+    expect(g).toContain("concat=n=5:v=1:a=0");
+  });
+
+  it("makes `none` hard cuts: holds only, no xfade", () => {
+    const { graphs } = graphFor({ n: 4, transition: "none", secondsPerPhoto: 2, fps: 25 });
+    const g = graphs[0]!.graph;
+    expect(g).not.toContain("xfade");
+    expect(g.match(/tpad=stop_mode=clone:stop=49,/g)).toHaveLength(4);
+  });
+
+  it("decodes each file once: one input per distinct photo, split for its uses", () => {
+    const { graphs } = graphFor({ n: 4, files: ["/w/a.jpg", "/w/b.jpg", "/w/a.jpg", "/w/b.jpg"] });
+    const g = graphs[0]!;
+    expect(g.inputs).toEqual(["/w/a.jpg", "/w/b.jpg"]);
+    // a: hold0, trans0 tail, trans1 head, hold2, trans2 tail = 5 uses
+    expect(g.graph).toContain("[0:v]format=yuv420p,setsar=1,split=5");
+    expect(g.graph).not.toContain("[2:v]");
+  });
+
+  it("holds each slide for its own duration (per-slide seconds)", () => {
+    const spec: Partial<VideoSpecInput> = { fps: 30, transitionSeconds: 0.5 };
+    const { plan, graphs } = graphFor({ ...spec, n: 3 });
+    expect(plan.totalFrames).toBe(240);
+    const custom = VideoSpecSchema.parse({ slides: [{ photoId: id(), seconds: 2 }, { photoId: id(), seconds: 5 }, { photoId: id() }], ...spec });
+    const p2 = planTimeline(custom, renderProfile(custom));
+    const g2 = buildFilterGraph(p2, planChunks(p2, 10)[0]!, { slideFiles: ["/a.jpg", "/b.jpg", "/c.jpg"] }).graph;
+    expect(g2).toContain("tpad=stop_mode=clone:stop=44,"); // slide 0: 60 - 15
+    expect(g2).toContain("tpad=stop_mode=clone:stop=119,"); // slide 1: 150 - 30
+    expect(graphs[0]!.frames).toBe(240);
+  });
+
+  it.each([24, 25, 30] as const)("sets the time base to 1/%i fps", (fps) => {
+    const { graphs } = graphFor({ fps });
+    expect(graphs[0]!.graph).toContain(`settb=1/${fps},setpts=N[out]`);
+  });
+
+  it("draws the title card with the font and the text file, before the first slide", () => {
+    const { graphs, plan } = graphFor({ titleCard: { text: "Hello", seconds: 3 }, aspect: "1:1", fps: 24 });
+    const g = graphs[0]!.graph;
+    expect(plan.titleFrames).toBe(72);
+    expect(g).toContain(`color=c=black:s=1080x1080:r=24,trim=end_frame=72`);
+    expect(g).toContain("drawtext=fontfile='/fonts/Bold.ttf':textfile='/w/title-0.txt':expansion=none");
+    expect(g).toMatch(/\[p0\]\[p1\]/);
+    expect(g.indexOf("color=c=black")).toBeLessThan(g.indexOf("[0:v]tpad") < 0 ? Infinity : g.indexOf("[0:v]tpad"));
+  });
+
+  it.each([
+    ["16:9", "1920x1080"],
+    ["9:16", "1080x1920"],
+    ["1:1", "1080x1080"],
+    ["4:5", "1080x1350"],
+  ] as const)("renders Ken Burns at the output size for %s", (aspect, size) => {
+    const { graphs } = graphFor({ kenBurns: true, aspect });
+    const g = graphs[0]!.graph;
+    expect(g.match(/zoompan=/g)).toHaveLength(7); // 3 holds + 2 transitions x 2 sides
+    expect(g).toContain(`:s=${size}:fps=30`);
+    expect(g).not.toContain("tpad");
+  });
+
+  it("without Ken Burns has no zoompan", () => {
+    expect(graphFor({ kenBurns: false }).graphs[0]!.graph).not.toContain("zoompan");
+  });
+
+  it("alternates Ken Burns zoom direction and pan between consecutive slides", () => {
+    const a = kenBurnsMotion(0);
+    const b = kenBurnsMotion(1);
+    expect(a.z1).toBeGreaterThan(a.z0);
+    expect(b.z1).toBeLessThan(b.z0);
+    expect(Math.sign(a.x1 - a.x0)).not.toBe(Math.sign(b.x1 - b.x0));
+  });
+
+  it("continues the Ken Burns motion across a chunk boundary (offset = frames already shown)", () => {
+    const { chunks, graphs } = graphFor({ kenBurns: true, n: 6, maxSlides: 3, fps: 30, secondsPerPhoto: 3, transitionSeconds: 0.5 });
+    expect(chunks.length).toBeGreaterThan(1);
+    const first = chunks[1]!.pieces[0]!;
+    expect(first.kind).toBe("hold");
+    if (first.kind !== "hold") return;
+    expect(graphs[1]!.graph).toContain(`(on+${first.from})/89`);
+    const last = chunks[0]!.pieces.at(-1)!;
+    expect(last.kind === "hold" && last.from + last.frames).toBe(first.from);
+  });
+
+  it("gives each chunk only the photos it shows", () => {
+    const { chunks, graphs } = graphFor({ n: 10, maxSlides: 4 });
+    expect(graphs.reduce((a, g) => a + g.frames, 0)).toBe(chunks.reduce((a, c) => a + c.frames, 0));
+    expect(graphs[0]!.inputs).toEqual(["/w/photo-0.jpg", "/w/photo-1.jpg", "/w/photo-2.jpg", "/w/photo-3.jpg"]);
+    expect(graphs[1]!.inputs[0]).toBe("/w/photo-3.jpg");
+  });
+
+  it("rejects file paths that would need filtergraph escaping", () => {
+    expect(() => graphFor({ titleCard: { text: "x" }, files: ["/w/it's.jpg", "/w/b.jpg", "/w/c.jpg"] })).not.toThrow();
+    const spec = VideoSpecSchema.parse({ slides: [{ photoId: id() }], titleCard: { text: "x" } });
+    const plan = planTimeline(spec, renderProfile(spec));
+    expect(() =>
+      buildFilterGraph(plan, planChunks(plan, 5)[0]!, {
+        slideFiles: ["/a.jpg"],
+        title: { lineFiles: ["/w/it's.txt"], fontFile: "/f.ttf", fontSize: 10 },
+      }),
+    ).toThrow(/unsafe path/);
+  });
+});
+
+describe("buildMuxArgs", () => {
+  it("copies the video and adds no audio stream without music", () => {
+    const args = buildMuxArgs({ listFile: "/w/list.txt", durationSeconds: 10, fadeOutSeconds: 2, videoPath: "/w/v.mp4" });
+    expect(args).toEqual(["-f", "concat", "-safe", "0", "-i", "/w/list.txt", "-map", "0:v", "-c:v", "copy", "-movflags", "+faststart", "/w/v.mp4"]);
+  });
+  it("loops, trims and fades the music to the video length", () => {
+    const args = buildMuxArgs({ listFile: "/w/l.txt", audioPath: "/w/m.mp3", durationSeconds: 12.5, fadeOutSeconds: 2, videoPath: "/w/v.mp4" }).join(" ");
+    expect(args).toContain("-stream_loop -1 -i /w/m.mp3");
+    expect(args).toContain("atrim=end=12.500000,asetpts=N/SR/TB,afade=t=out:st=10.500000:d=2.000000");
+    expect(args).toContain("-c:a aac");
+  });
+  it("skips the fade when fadeOutSeconds is 0", () => {
+    const args = buildMuxArgs({ listFile: "/l", audioPath: "/m.wav", durationSeconds: 5, fadeOutSeconds: 0, videoPath: "/v.mp4" }).join(" ");
+    expect(args).not.toContain("afade");
+  });
+});

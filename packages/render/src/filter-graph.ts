@@ -1,0 +1,140 @@
+import type { Chunk, Piece, RenderPlan } from "./timeline";
+
+/** Ken Burns photos are pre-scaled to this multiple of the output size so the pan/zoom never upscales. */
+export const KEN_BURNS_SCALE = 1.5;
+const KEN_BURNS_ZOOM = 1.15;
+
+export interface TitleLayout {
+  /** One text file per line (drawtext `textfile=` avoids escaping user text). */
+  lineFiles: string[];
+  fontFile: string;
+  fontSize: number;
+}
+
+export interface GraphInput {
+  /** Pre-scaled photo per slide, in slide order (the same file may serve several slides). */
+  slideFiles: string[];
+  title?: TitleLayout;
+}
+
+export interface FilterGraph {
+  /** The text for `-filter_complex_script`. */
+  graph: string;
+  /** Files to pass as inputs, in order; input k is `[k:v]`. */
+  inputs: string[];
+  /** Label of the video output (`-map "[out]"`). */
+  output: string;
+  frames: number;
+}
+
+/**
+ * Builds the filtergraph for one chunk. Each photo file is decoded once and held (`tpad` clones a reference, no
+ * copy); only the transition frames go through `xfade` (in yuv444p, which FFmpeg 5.1's xfade needs), and the
+ * pieces are joined with `concat`. Ken Burns pieces are `zoompan` clips of the pre-scaled photo, each starting
+ * at its offset in the slide, so a slide split over two chunks moves continuously.
+ */
+export function buildFilterGraph(plan: RenderPlan, chunk: Chunk, input: GraphInput): FilterGraph {
+  const { fps } = plan;
+  const lines: string[] = [];
+  const inputs: string[] = [];
+  const inputIndex = new Map<string, number>();
+  // Each use of a photo in this chunk gets its own branch of one decoded frame.
+  const uses = new Map<number, string[]>();
+  const branch = (slide: number): string => {
+    const file = input.slideFiles[slide];
+    if (file === undefined) throw new Error(`no photo for slide ${slide}`);
+    let k = inputIndex.get(file);
+    if (k === undefined) {
+      k = inputs.length;
+      inputs.push(file);
+      inputIndex.set(file, k);
+    }
+    const list = uses.get(k) ?? [];
+    uses.set(k, list);
+    const label = `i${k}u${list.length}`;
+    list.push(label);
+    return label;
+  };
+
+  const body: string[] = [];
+  const segments: string[] = [];
+  chunk.pieces.forEach((piece, p) => {
+    const out = `p${p}`;
+    segments.push(`[${out}]`);
+    if (piece.kind === "title") {
+      body.push(titleFilter(plan, piece.frames, input.title, out));
+    } else if (piece.kind === "hold") {
+      body.push(`[${branch(piece.slide)}]${clip(plan, piece.slide, piece.from, piece.frames, false)}[${out}]`);
+    } else {
+      const a = plan.slides[piece.slide]!;
+      const tf = piece.frames;
+      const seconds = (tf / fps).toFixed(6);
+      body.push(`[${branch(piece.slide)}]${clip(plan, piece.slide, a.frames - tf, tf, true)}[${out}a]`);
+      body.push(`[${branch(piece.slide + 1)}]${clip(plan, piece.slide + 1, 0, tf, true)}[${out}b]`);
+      body.push(`[${out}a][${out}b]xfade=transition=${plan.transition}:duration=${seconds}:offset=0,format=yuv420p[${out}]`);
+    }
+  });
+
+  for (const [k, labels] of uses) {
+    const fan = labels.length === 1 ? "" : `,split=${labels.length}`;
+    lines.push(`[${k}:v]format=yuv420p,setsar=1${fan}${labels.map((l) => `[${l}]`).join("")}`);
+  }
+  lines.push(...body);
+  lines.push(`${segments.join("")}concat=n=${segments.length}:v=1:a=0,settb=1/${fps},setpts=N[out]`);
+  return { graph: lines.join(";\n") + "\n", inputs, output: "out", frames: chunk.frames };
+}
+
+/** Frames [from, from+frames) of a slide's clip, as yuv420p (or yuv444p for the xfade branches). */
+function clip(plan: RenderPlan, slide: number, from: number, frames: number, forXfade: boolean): string {
+  const to444 = forXfade ? "format=yuv444p," : "";
+  if (!plan.kenBurns) return `${to444}tpad=stop_mode=clone:stop=${frames - 1},setpts=N`;
+  const total = plan.slides[slide]!.frames;
+  const m = kenBurnsMotion(slide);
+  const p = `((on+${from})/${Math.max(1, total - 1)})`;
+  const z = `${m.z0}+${(m.z1 - m.z0).toFixed(4)}*${p}`;
+  const x = `(iw-iw/zoom)*(${m.x0}+${(m.x1 - m.x0).toFixed(4)}*${p})`;
+  const y = `(ih-ih/zoom)*(${m.y0}+${(m.y1 - m.y0).toFixed(4)}*${p})`;
+  return (
+    `zoompan=z='${z}':x='${x}':y='${y}':d=${frames}:s=${plan.width}x${plan.height}:fps=${plan.fps},` +
+    `setsar=1,${to444}setpts=N`
+  );
+}
+
+/** Alternates zoom in/out and the pan direction so consecutive slides never move the same way. */
+export function kenBurnsMotion(slide: number): { z0: number; z1: number; x0: number; x1: number; y0: number; y1: number } {
+  const zoomIn = slide % 2 === 0;
+  const [z0, z1] = zoomIn ? [1, KEN_BURNS_ZOOM] : [KEN_BURNS_ZOOM, 1];
+  const pans = [
+    [0.2, 0.8, 0.5, 0.5],
+    [0.8, 0.2, 0.3, 0.7],
+    [0.5, 0.5, 0.2, 0.8],
+    [0.7, 0.3, 0.7, 0.3],
+  ] as const;
+  const [x0, x1, y0, y1] = pans[slide % pans.length]!;
+  return { z0, z1, x0, x1, y0, y1 };
+}
+
+function titleFilter(plan: RenderPlan, frames: number, title: TitleLayout | undefined, out: string): string {
+  const { width, height, fps } = plan;
+  const seconds = frames / fps;
+  const fade = Math.min(0.5, seconds / 4).toFixed(3);
+  const alpha = `'if(lt(t,${fade}),t/${fade},if(gt(t,${(seconds - Number(fade)).toFixed(3)}),(${seconds.toFixed(3)}-t)/${fade},1))'`;
+  const texts = (title?.lineFiles ?? []).map((file, i, all) => {
+    const size = title!.fontSize;
+    const lineHeight = Math.round(size * 1.3);
+    const top = `(h-${lineHeight * all.length})/2+${lineHeight * i}+(${lineHeight}-text_h)/2`;
+    return (
+      `,drawtext=fontfile=${quote(title!.fontFile)}:textfile=${quote(file)}:expansion=none:fontcolor=white:` +
+      `fontsize=${size}:x=(w-text_w)/2:y=${top}:alpha=${alpha}`
+    );
+  });
+  return `color=c=black:s=${width}x${height}:r=${fps},trim=end_frame=${frames},format=yuv420p,setsar=1${texts.join("")},setpts=N[${out}]`;
+}
+
+/** Quotes a file path for a filter option. Paths come from our workDir; anything odd is rejected, not escaped. */
+export function quote(path: string): string {
+  if (!/^[\w\-./ +@]+$/.test(path)) throw new Error(`unsafe path for a filtergraph: ${path}`);
+  return `'${path}'`;
+}
+
+export type { Piece };

@@ -1,0 +1,14 @@
+export { renderVideo, buildMuxArgs, DEFAULT_FONT } from "./render-video";
+export type { RenderInput, RenderOutput } from "./render-video";
+export { RenderInputError } from "./errors";
+export { buildFilterGraph, kenBurnsMotion, KEN_BURNS_SCALE } from "./filter-graph";
+export type { FilterGraph, GraphInput, TitleLayout } from "./filter-graph";
+export { planTimeline, planChunks, pieces } from "./timeline";
+export type { RenderPlan, Chunk, Piece, SlideTiming } from "./timeline";
+export { parseProgress, parseProgressBlock, eta } from "./progress";
+export type { ProgressBlock, ProgressContext } from "./progress";
+export { probe, runFfmpeg } from "./ffmpeg";
+export type { ProbeResult, ProbeStream } from "./ffmpeg";
+export { encoderArgs, slidesPerChunk } from "./encoder";
+export { fitPhoto } from "./prescale";
+export { topLevelBoxes } from "./mp4-boxes";
