@@ -71,19 +71,23 @@ export async function resolveUser(services: Services, verifier: TokenVerifier, t
   const user = await verifier.verifyAccessToken(token);
   const key = createHash("sha256").update(token).digest("base64url");
   const now = Date.now();
-  if ((liveTokens.get(key) ?? 0) < now) {
-    try {
-      await services.deps.identity.getUser(token);
-    } catch (e) {
-      liveTokens.delete(key);
-      if (e instanceof DomainError && (e.code === "UNAUTHORIZED" || e.code === "NOT_FOUND")) throw new DomainError("UNAUTHORIZED", "Your session has ended; sign in again");
-      throw e;
-    }
-    if (liveTokens.size > 50_000) liveTokens.clear();
-    liveTokens.set(key, now + LIVE_CHECK_TTL_MS);
+  if ((liveTokens.get(key) ?? 0) >= now) {
+    // Checked within the last minute: a plain read (no write, no row lock) still sees a deleted account at once.
+    const row = await services.deps.users.get(user.sub);
+    if (row?.deletedAt) throw new DomainError("UNAUTHORIZED", "This account has been deleted");
+    if (row) return user;
+  }
+  try {
+    await services.deps.identity.getUser(token);
+  } catch (e) {
+    liveTokens.delete(key);
+    if (e instanceof DomainError && (e.code === "UNAUTHORIZED" || e.code === "NOT_FOUND")) throw new DomainError("UNAUTHORIZED", "Your session has ended; sign in again");
+    throw e;
   }
   const row = await services.deps.users.ensure(user.sub, user.username);
   if (row.deletedAt) throw new DomainError("UNAUTHORIZED", "This account has been deleted");
+  if (liveTokens.size > 50_000) liveTokens.clear();
+  liveTokens.set(key, now + LIVE_CHECK_TTL_MS);
   return user;
 }
 

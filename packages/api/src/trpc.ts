@@ -94,6 +94,8 @@ function nulPath(v: unknown, at: (string | number)[] = [], depth = 0): (string |
 function isConnectionError(e: unknown): boolean {
   const code = (e as { code?: string } | null)?.code;
   const msg = e instanceof Error ? e.message : "";
+  // AWS SDK: a stand-in or service that timed out or dropped the socket is as retryable as a database restart.
+  if (e instanceof Error && ["TimeoutError", "RequestTimeout", "ServiceUnavailable", "ThrottlingException", "ProvisionedThroughputExceededException"].includes(e.name)) return true;
   return (
     ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P03", "08006", "08001", "08003"].includes(code ?? "") ||
     /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(msg)
