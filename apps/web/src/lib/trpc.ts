@@ -35,8 +35,8 @@ export function refreshSession(): Promise<boolean> {
     })
     .catch(() => false)
     .finally(() => {
-      // Let the next expiry (an hour later) refresh again.
-      setTimeout(() => (refreshing = null), 1000);
+      // Only calls in flight share a refresh; a later expiry (or cleared cookies) must ask again.
+      refreshing = null;
     });
   return refreshing;
 }
@@ -63,6 +63,8 @@ const sessionLink: TRPCLink<AppRouter> = () => ({ next, op }) =>
             });
             return;
           }
+          // Still refused right after a refresh: the session is gone after all.
+          if (retried && op.path !== "auth.me" && err.data?.code === "UNAUTHORIZED") for (const l of expiredListeners) l();
           observer.error(err);
         },
       });
