@@ -9,28 +9,18 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createCaller, createInnerContext, memorySession } from "@photoreel/api";
-import { VideoSpecSchema, renderProfile, type VideoSpecInput } from "@photoreel/contracts";
+import { VideoSpecSchema, renderProfile } from "@photoreel/contracts";
 import { keys } from "@photoreel/core";
 import { renderVideo } from "@photoreel/render";
 import { startTestStack, PASSWORD, type TestStack } from "../../apps/api/test/harness.ts";
-import { uploadPhotos } from "../../apps/api/test/uploads.ts";
+import { draftSpec, uploadPhotos } from "../../apps/api/test/uploads.ts";
 import { spawnWorker, until, type WorkerProcess } from "../../apps/api/test/worker-process.ts";
-import { makePhoto } from "./photos.ts";
+import { makePhoto } from "../render/photos.ts";
 
 const short = process.argv.includes("--short");
 const cfg = short ? { users: 4, videosPerUser: 3, baselineRuns: 1, timeoutMin: 10 } : { users: 20, videosPerUser: 10, baselineRuns: 3, timeoutMin: 40 };
 const WORKERS = 2;
 const total = cfg.users * cfg.videosPerUser;
-const smallSpec = (photoIds: string[]): VideoSpecInput => ({
-  slides: photoIds.map((photoId) => ({ photoId })),
-  secondsPerPhoto: 2,
-  transition: "fade",
-  transitionSeconds: 0.5,
-  aspect: "1:1",
-  resolution: "720p",
-  fps: 24,
-  quality: "draft",
-});
 
 const failures: string[] = [];
 const started = performance.now();
@@ -50,7 +40,7 @@ try {
   // (the workers' situation: that many renders sharing the cores).
   let n = 0;
   const direct = async () => {
-    const spec = VideoSpecSchema.parse(smallSpec(files.map(() => crypto.randomUUID())));
+    const spec = VideoSpecSchema.parse(draftSpec(files.map(() => crypto.randomUUID())));
     const workDir = path.join(root, `baseline-${n++}`);
     await mkdir(workDir);
     const t0 = performance.now();
@@ -102,7 +92,7 @@ try {
     users.flatMap((u) =>
       Array.from({ length: cfg.videosPerUser }, async () => {
         const c0 = performance.now();
-        const v = await u.caller.videos.create(smallSpec(u.photoIds));
+        const v = await u.caller.videos.create(draftSpec(u.photoIds));
         return { ownerId: u.user.sub, videoId: v.id, createMs: performance.now() - c0 };
       }),
     ),

@@ -1,10 +1,9 @@
 import { startThrowawayPostgres } from "@photoreel/db/testing";
 import { keys } from "@photoreel/core";
-import type { VideoSpecInput } from "@photoreel/contracts";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, trpcHttp, type TestStack } from "./harness";
-import { postForm, uploadPhotos } from "./uploads";
+import { draftSpec, postForm, uploadPhotos } from "./uploads";
 import { spawnWorker, until, type WorkerProcess } from "./worker-process";
 
 const WORKER_ENV = { RENDER_VISIBILITY_TIMEOUT: "10", RENDER_STALE_SECONDS: "5", SWEEP_INTERVAL_SECONDS: "1", RESEND_AFTER_SECONDS: "2", WORKER_SHUTDOWN_GRACE_SECONDS: "1" };
@@ -25,10 +24,7 @@ describe("faults in the render pipeline", () => {
     await t?.stop();
   });
 
-  const spec = (n = 3): VideoSpecInput => ({
-    slides: Array.from({ length: n }, (_, i) => ({ photoId: photoIds[i % 3]! })),
-    secondsPerPhoto: 2, transition: "fade", transitionSeconds: 0.5, aspect: "1:1", resolution: "720p", fps: 24, quality: "draft",
-  });
+  const spec = (n = 3) => draftSpec(Array.from({ length: n }, (_, i) => photoIds[i % 3]!));
   const outputs = async (videoId: string) => {
     const found: string[] = [];
     for await (const o of t.app.services.deps.blobs.list(keys.videoPrefix(alice.user.sub, videoId))) found.push(o.key);

@@ -8,7 +8,7 @@ import { keys } from "@photoreel/core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./harness";
-import { uploadPhotos } from "./uploads";
+import { draftSpec, uploadPhotos } from "./uploads";
 import { spawnWorker, until, type WorkerProcess } from "./worker-process";
 
 const exec = promisify(execFile);
@@ -32,17 +32,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const smallSpec = (over: Partial<VideoSpecInput> = {}): VideoSpecInput => ({
-  slides: photoIds.slice(0, 3).map((photoId) => ({ photoId })),
-  secondsPerPhoto: 2,
-  transition: "fade",
-  transitionSeconds: 0.5,
-  aspect: "1:1",
-  resolution: "720p",
-  fps: 24,
-  quality: "draft",
-  ...over,
-});
+const smallSpec = (over: Partial<VideoSpecInput> = {}) => draftSpec(photoIds.slice(0, 3), over);
 
 const waitFor = (id: string, status: string, timeoutMs = 90_000) =>
   until(`video ${id} ${status}`, async () => {

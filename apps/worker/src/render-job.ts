@@ -1,5 +1,5 @@
-import { createWriteStream } from "node:fs";
-import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -78,7 +78,6 @@ export async function renderJob(d: RenderJobDeps, msg: RenderMessage, opts: { sh
     const photos = await downloadInputs(d.blobs, claimed, workDir);
     const audioPath = claimed.spec.music ? await downloadAudio(d.blobs, claimed, workDir) : undefined;
     const profile = renderProfile(claimed.spec, { preview: claimed.kind === "preview" });
-    await mkdir(join(workDir, "render"));
     const out = await renderVideo({
       spec: claimed.spec,
       profile,
@@ -101,8 +100,8 @@ export async function renderJob(d: RenderJobDeps, msg: RenderMessage, opts: { sh
           .catch((err: unknown) => log.warn({ err }, "progress write failed"));
       },
     });
-    await d.blobs.put(videoKey, await readStream(out.videoPath), "video/mp4");
-    await d.blobs.put(posterKey, await readStream(out.posterPath), "image/jpeg");
+    await d.blobs.put(videoKey, createReadStream(out.videoPath), "video/mp4");
+    await d.blobs.put(posterKey, createReadStream(out.posterPath), "image/jpeg");
     const renderSeconds = (Date.now() - started) / 1000;
     const done = await d.jobs.transition(job.ownerId, job.videoId, {
       ...fence, to: "READY",
@@ -193,10 +192,4 @@ async function downloadAudio(blobs: BlobStore, job: VideoJob, dir: string): Prom
   const path = join(dir, "music");
   await pipeline(await blobs.getStream(key), createWriteStream(path));
   return path;
-}
-
-async function readStream(path: string) {
-  const { createReadStream } = await import("node:fs");
-  await stat(path);
-  return createReadStream(path);
 }

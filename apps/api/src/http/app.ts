@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { createInnerContext, appRouter } from "@photoreel/api";
+import { appRouter, createInnerContext, resolveUser } from "@photoreel/api";
 import { DomainError } from "@photoreel/core";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type NextFunction, type Request, type Response } from "express";
@@ -10,7 +10,6 @@ import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import type { ApiApp } from "../compose";
 import { cookieSession, requestToken } from "./session-cookies";
-import { resolveUser } from "@photoreel/api";
 
 export function createHttpApp(app: ApiApp, log: Logger) {
   const { config } = app;

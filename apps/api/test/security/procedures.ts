@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { appRouter } from "@photoreel/api";
+import type { VideoSpecInput } from "@photoreel/contracts";
+import { draftSpec } from "../uploads";
 
 /** The bits of a zod v4 schema the generated suites read; kept structural so the tests need no zod internals. */
 export interface InputSchema {
@@ -87,18 +89,7 @@ export const randomIds = (): SampleIds => ({
  * Admin inputs are harmless: `sweepOrphans` only ever runs dry.
  */
 export function sampleInputs(ids: SampleIds, email = `sample-${Date.now()}@example.com`): Record<string, unknown[]> {
-  const spec = (over: Record<string, unknown> = {}) => ({
-    title: "Holiday",
-    slides: [{ photoId: ids.photoId }],
-    secondsPerPhoto: 2,
-    transition: "fade",
-    transitionSeconds: 0.5,
-    aspect: "1:1",
-    resolution: "720p",
-    fps: 24,
-    quality: "draft",
-    ...over,
-  });
+  const spec = (over: Partial<VideoSpecInput> = {}) => draftSpec([ids.photoId], { title: "Holiday", ...over });
   return {
     "auth.signUp": [{ email, password: "Correct-Horse-9" }],
     "auth.confirmSignUp": [{ email, code: "123456" }],
