@@ -19,22 +19,21 @@ export function treeRss(root: number): number {
   const stack = [root];
   while (stack.length) {
     const pid = stack.pop()!;
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-      if (m) total += Number(m[1]) * 1024;
-    } catch {
-      continue;
-    }
+    const rss = rssOf(pid);
+    if (!rss) continue;
+    total += rss;
     stack.push(...(children.get(pid) ?? []));
   }
   return total;
 }
 
-/** Samples the tree's summed RSS every `ms` until stopped; returns the peak. */
-export function sampleTreeRss(root: number, ms = 50): { stop: () => number } {
+/** Samples the tree's summed RSS every `ms` until stopped; returns the peak, and the root process's own peak. */
+export function sampleTreeRss(root: number, ms = 50): { stop: () => number; rootPeak: () => number } {
   let peak = 0;
+  let rootPeak = 0;
   const tick = () => {
     peak = Math.max(peak, treeRss(root));
+    rootPeak = Math.max(rootPeak, rssOf(root));
   };
   tick();
   const timer = setInterval(tick, ms);
@@ -44,5 +43,15 @@ export function sampleTreeRss(root: number, ms = 50): { stop: () => number } {
       tick();
       return peak;
     },
+    rootPeak: () => rootPeak,
   };
+}
+
+function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
 }

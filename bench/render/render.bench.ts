@@ -14,13 +14,13 @@ import { VideoSpecSchema, renderProfile, type RenderProfile, type VideoSpec } fr
 import {
   buildFilterGraph,
   encoderArgs,
-  fitPhoto,
   planChunks,
   planTimeline,
   probe,
   renderVideo,
   topLevelBoxes,
 } from "@photoreel/render";
+import { fitPhoto } from "@photoreel/render/prescale";
 import { makeBenchPhotos } from "./photos.ts";
 import { sampleTreeRss } from "./proc-tree.ts";
 
@@ -122,7 +122,8 @@ try {
     failures.push(...(await checkVideo("memory run", mem.file, memProfile, memPlan.totalFrames, true)));
     console.log(
       `\nmemory run: ${cfg.memPhotos} photos ${cfg.memRes}, 2 s each, ${memPlan.totalFrames} frames: ${fmt(mem.seconds)} s, ` +
-        `realtime ${fmt(memPlan.totalFrames / memPlan.fps / mem.seconds)}x, cpu ${fmt(mem.cpu)} s, peak RSS (node + ffmpeg) ${mb(mem.peakRss)} MB`,
+        `realtime ${fmt(memPlan.totalFrames / memPlan.fps / mem.seconds)}x, cpu ${fmt(mem.cpu)} s, peak RSS (node + children) ${mb(mem.peakRss)} MB ` +
+        `(node alone ${mb(mem.nodePeakRss ?? 0)} MB; target < 400 MB ${mem.peakRss < 400 * 1024 * 1024 ? "MET" : "MISSED"})`,
     );
   }
 } finally {
@@ -139,6 +140,8 @@ interface Run {
   /** user+sys seconds of the pipeline's processes. */
   cpu: number;
   peakRss: number;
+  /** Our render only: the node process's own peak (the rest of peakRss is its pre-scale and FFmpeg children). */
+  nodePeakRss?: number;
   file: string;
 }
 
@@ -160,7 +163,11 @@ async function runOurs(rootDir: string, name: string, job: Omit<ChildJob, "workD
   await mkdir(workDir);
   const jobFile = path.join(rootDir, `${name}.json`);
   await writeFile(jobFile, JSON.stringify({ ...job, workDir }));
-  const child = spawn(process.execPath, [...process.execArgv, self, "--child", jobFile], { stdio: ["ignore", "pipe", "inherit"] });
+  // The worker's environment (its image and the embedded start set MALLOC_ARENA_MAX=2).
+  const child = spawn(process.execPath, [...process.execArgv, self, "--child", jobFile], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, MALLOC_ARENA_MAX: "2" },
+  });
   const sampler = sampleTreeRss(child.pid!);
   let out = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
@@ -168,7 +175,7 @@ async function runOurs(rootDir: string, name: string, job: Omit<ChildJob, "workD
   const peakRss = sampler.stop();
   if (code !== 0) throw new Error(`render child exited ${code}`);
   const res = JSON.parse(out.trim().split("\n").pop()!) as { seconds: number; cpu: number; out: { videoPath: string } };
-  return { seconds: res.seconds, cpu: res.cpu, peakRss, file: res.out.videoPath };
+  return { seconds: res.seconds, cpu: res.cpu, peakRss, nodePeakRss: sampler.rootPeak(), file: res.out.videoPath };
 }
 
 async function timedFfmpeg(args: string[]): Promise<{ seconds: number; cpu: number; peakRss: number }> {

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const WORKER = fileURLToPath(new URL("../../worker/src/main.ts", import.meta.url));
+/** The worker as its image runs it: `pnpm --filter @photoreel/worker build` output. */
+export const BUNDLED_WORKER = fileURLToPath(new URL("../../worker/dist/main.js", import.meta.url));
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -9,10 +11,13 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs the worker app as its own process (as on ECS and in the embedded start), pointed at the test stack. */
-export function spawnWorker(env: Record<string, string>): WorkerProcess {
+/**
+ * Runs the worker app as its own process (as on ECS and in the embedded start), pointed at the test stack: from
+ * source by default, or the bundle the worker image runs.
+ */
+export function spawnWorker(env: Record<string, string>, opts: { bundled?: boolean } = {}): WorkerProcess {
   const logs: string[] = [];
-  const child = spawn(process.execPath, ["--import", "tsx", WORKER], {
+  const child = spawn(process.execPath, opts.bundled ? ["--enable-source-maps", BUNDLED_WORKER] : ["--import", "tsx", WORKER], {
     env: { ...process.env, ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
   });

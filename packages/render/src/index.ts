@@ -10,5 +10,4 @@ export type { ProgressBlock, ProgressContext } from "./progress";
 export { probe, runFfmpeg } from "./ffmpeg";
 export type { ProbeResult, ProbeStream } from "./ffmpeg";
 export { encoderArgs, slidesPerChunk } from "./encoder";
-export { fitPhoto } from "./prescale";
 export { topLevelBoxes } from "./mp4-boxes";

@@ -1,7 +1,6 @@
 import sharp from "sharp";
 import type { Sharp } from "sharp";
 import type { Fit } from "@photoreel/contracts";
-import { RenderInputError } from "./errors";
 
 export interface FitOptions {
   width: number;
@@ -51,18 +50,6 @@ export async function fitPhoto(src: string, dest: string, opts: FitOptions): Pro
       { input: fg.data, raw, left: Math.round((width - raw.width) / 2), top: Math.round((height - raw.height) / 2) },
     ]),
   );
-}
-
-/** Runs fitPhoto, turning a decode failure into a user-facing RenderInputError for photo `photoIndex` (1-based). */
-export async function fitPhotoOrExplain(src: string, dest: string, opts: FitOptions, photoIndex: number): Promise<void> {
-  try {
-    await fitPhoto(src, dest, opts);
-  } catch (err) {
-    throw new RenderInputError(`Photo ${photoIndex} could not be read (it may be damaged); remove it and try again`, {
-      photoIndex,
-      cause: err,
-    });
-  }
 }
 
 /** Runs `task` over `items` with at most `limit` in flight; the first failure rejects (others still settle). */

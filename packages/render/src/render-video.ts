@@ -1,12 +1,11 @@
 import { copyFile, mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import sharp from "sharp";
 import type { RenderProfile, VideoSpec } from "@photoreel/contracts";
 import { abortError, RenderInputError } from "./errors";
 import { encoderArgs, slidesPerChunk } from "./encoder";
 import { probe, runFfmpeg } from "./ffmpeg";
 import { buildFilterGraph, KEN_BURNS_SCALE, quote } from "./filter-graph";
-import { fitPhotoOrExplain, mapLimit } from "./prescale";
+import { prescaleInChild } from "./prescale-process";
 import { eta, parseProgress } from "./progress";
 import { planChunks, planTimeline } from "./timeline";
 import { layoutTitle } from "./title";
@@ -29,7 +28,7 @@ export interface RenderInput {
   fontFile?: string;
   /** Slides per FFmpeg run; by default chosen from the frame size to bound memory. */
   maxSlidesPerChunk?: number;
-  /** Called with the pid of each FFmpeg child (the bench samples their memory). */
+  /** Called with the pid of each child process: the pre-scale one, then each FFmpeg run. */
   onSpawn?: (pid: number) => void;
 }
 
@@ -87,24 +86,23 @@ export async function renderVideo(input: RenderInput): Promise<RenderOutput> {
     }
   }
 
-  // Pre-scale each distinct photo once, two at a time (libvips threads inside each).
+  // Pre-scale each distinct photo once (and draw the poster), in a child process: see prescaleInChild.
   const scale = spec.kenBurns ? KEN_BURNS_SCALE : 1;
-  const fitSize = { width: even(width * scale), height: even(height * scale), fit: spec.fit };
+  const fit = { width: even(width * scale), height: even(height * scale), fit: spec.fit };
   const distinct = [...new Set(photos)];
-  const fitted = new Map<string, string>();
-  let done = 0;
-  await mapLimit(distinct, 2, async (src, i) => {
-    checkAbort();
-    const dest = path.join(workDir, `photo-${String(i).padStart(3, "0")}.jpg`);
-    await fitPhotoOrExplain(src, dest, fitSize, photos.indexOf(src) + 1);
-    fitted.set(src, dest);
-    report((++done / distinct.length) * PRESCALE_SHARE);
-  });
-  checkAbort();
+  const fitted = new Map(distinct.map((src, i) => [src, path.join(workDir, `photo-${String(i).padStart(3, "0")}.jpg`)]));
   const slideFiles = photos.map((p) => fitted.get(p)!);
-
   const posterPath = path.join(workDir, "poster.jpg");
-  await sharp(slideFiles[0]!).resize(width, height, { fit: "cover" }).jpeg({ quality: 85 }).toFile(posterPath);
+  let done = 0;
+  await prescaleInChild(
+    { tasks: distinct.map((src) => ({ src, dest: fitted.get(src)! })), fit, poster: { src: slideFiles[0]!, dest: posterPath, width, height } },
+    {
+      signal,
+      onSpawn: input.onSpawn,
+      onFitted: () => report((++done / distinct.length) * PRESCALE_SHARE),
+      photoIndexOf: (task) => photos.indexOf(distinct[task]!) + 1,
+    },
+  );
 
   let fontFile = input.fontFile ?? DEFAULT_FONT;
   try {

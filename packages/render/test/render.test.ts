@@ -196,6 +196,30 @@ describe("renderVideo", () => {
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
   });
 
+  it("pre-scales in a child process that an abort kills, and leaves none behind when it finishes", async () => {
+    const spec = specOf(4);
+    const controller = new AbortController();
+    const pids: number[] = [];
+    const err = await render({
+      spec,
+      profile: tiny,
+      photos: photos.slice(0, 4),
+      signal: controller.signal,
+      onSpawn: (pid) => {
+        pids.push(pid);
+        controller.abort(); // the first child is the pre-scale one: abort while it decodes
+      },
+    }).then(() => null, (e: unknown) => e);
+    expect((err as Error).name).toBe("AbortError");
+    expect(pids).toHaveLength(1);
+    expect(() => process.kill(pids[0]!, 0)).toThrow(/ESRCH/);
+
+    const spawned: number[] = [];
+    await render({ spec, profile: tiny, photos: photos.slice(0, 4), onSpawn: (pid) => spawned.push(pid) });
+    expect(spawned.length).toBeGreaterThan(1); // pre-scale, then FFmpeg
+    for (const pid of spawned) expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+  });
+
   it("names the photo that cannot be decoded", async () => {
     const broken = path.join(root, "broken.jpg");
     await writeFile(broken, (await readFile(photos[0]!)).subarray(0, 600));

@@ -1,0 +1,40 @@
+/**
+ * Entry of the pre-scale child process (started by `prescaleInChild`). It fits every photo and draws the poster,
+ * reporting each photo over IPC, then exits, and the memory libvips used for decoding leaves with it.
+ */
+import sharp from "sharp";
+import { fitPhoto, mapLimit } from "./prescale";
+import type { PrescaleReply, PrescaleRequest } from "./prescale-process";
+
+// Nothing is read twice: libvips' operation cache would only hold on to decoded pixels.
+sharp.cache(false);
+
+const reply = (m: PrescaleReply) => new Promise<void>((resolve) => process.send!(m, () => resolve()));
+
+process.once("message", (req: PrescaleRequest) => {
+  void run(req).then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+});
+
+async function run(req: PrescaleRequest): Promise<void> {
+  try {
+    await mapLimit(req.tasks, 2, async (task, i) => {
+      try {
+        await fitPhoto(task.src, task.dest, req.fit);
+      } catch (err) {
+        throw Object.assign(new Error(String(err instanceof Error ? err.message : err)), { task: i });
+      }
+      await reply({ kind: "fitted", task: i });
+    });
+  } catch (err) {
+    const task = (err as { task?: number }).task;
+    if (task === undefined) throw err;
+    await reply({ kind: "unreadable", task, detail: (err as Error).message });
+    return;
+  }
+  const { src, dest, width, height } = req.poster;
+  await sharp(src).resize(width, height, { fit: "cover" }).jpeg({ quality: 85 }).toFile(dest);
+  await reply({ kind: "done" });
+}
