@@ -7,7 +7,8 @@ import { find, loadTemplates, REPO_ROOT, type Json } from "./lib/cfn";
 const read = (p: string) => readFileSync(join(REPO_ROOT, p), "utf8");
 const buildOutfile = (app: string) => {
   const pkg = JSON.parse(read(`apps/${app}/package.json`)) as { scripts?: Record<string, string> };
-  return /\s(dist\/\S+)\s*$/.exec(pkg.scripts?.build ?? "")?.[1];
+  // The first bundle the build script makes is the app's entry (the worker's second is its pre-scale child).
+  return /bundle\.mjs\s+\S+\s+(dist\/\S+)/.exec(pkg.scripts?.build ?? "")?.[1];
 };
 
 describe.each(["api", "worker"])("apps/%s/Dockerfile", (app) => {
