@@ -10,6 +10,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promi
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { WORKER_PROCESS_ENV } from "@photoreel/config";
 import { VideoSpecSchema, renderProfile, type RenderProfile, type VideoSpec } from "@photoreel/contracts";
 import {
   buildFilterGraph,
@@ -163,10 +164,10 @@ async function runOurs(rootDir: string, name: string, job: Omit<ChildJob, "workD
   await mkdir(workDir);
   const jobFile = path.join(rootDir, `${name}.json`);
   await writeFile(jobFile, JSON.stringify({ ...job, workDir }));
-  // The worker's environment (its image and the embedded start set MALLOC_ARENA_MAX=2).
+  // The worker's memory settings (WORKER_PROCESS_ENV: its image and the embedded start set the same).
   const child = spawn(process.execPath, [...process.execArgv, self, "--child", jobFile], {
     stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, MALLOC_ARENA_MAX: "2" },
+    env: { ...process.env, ...WORKER_PROCESS_ENV },
   });
   const sampler = sampleTreeRss(child.pid!);
   let out = "";

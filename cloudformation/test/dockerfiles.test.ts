@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { WORKER_PROCESS_ENV } from "@photoreel/config";
 import { describe, expect, it } from "vitest";
 import { find, loadTemplates, REPO_ROOT, type Json } from "./lib/cfn";
 
@@ -44,6 +45,11 @@ describe("health checks match the apps", () => {
     const worker = (app.Resources.WorkerTaskDefinition!.Properties!.ContainerDefinitions as Record<string, Json>[])[0]!;
     expect(JSON.stringify(worker.HealthCheck)).toContain("statSync('/tmp/worker-alive').mtimeMs<60000");
     expect(read("apps/worker/Dockerfile")).toMatch(/apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core/);
+  });
+
+  it("the worker image runs with the worker's memory settings", () => {
+    const env = /^ENV (.+)$/m.exec(read("apps/worker/Dockerfile").split(/^FROM /m).at(-1)!)?.[1] ?? "";
+    for (const [k, v] of Object.entries(WORKER_PROCESS_ENV)) expect(env.split(/\s+/)).toContain(`${k}=${v}`);
   });
 
   it("the api serves /healthz, which the image, the task and the target group check", () => {

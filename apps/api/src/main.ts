@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { dirname, resolve } from "node:path";
-import { loadConfig, ConfigError, type Config } from "@photoreel/config";
+import { loadConfig, ConfigError, WORKER_PROCESS_ENV, type Config } from "@photoreel/config";
 import { loadRemoteConfig } from "@photoreel/adapters";
 import { pino } from "pino";
 import { composeApi } from "./compose";
@@ -89,7 +89,7 @@ function startWorker(env: Record<string, string | undefined>, index: number): Ch
   const fromSource = import.meta.url.endsWith(".ts");
   const entry = fromSource ? resolve(here, "../../worker/src/main.ts") : resolve(here, "../../worker/dist/main.js");
   const child = spawn(process.execPath, [...(fromSource ? ["--import", "tsx"] : []), entry], {
-    env: { ...env, STACK: "embedded", WORKER_ID: `local-${index}`, MALLOC_ARENA_MAX: "2" },
+    env: { ...env, STACK: "embedded", WORKER_ID: `local-${index}`, ...WORKER_PROCESS_ENV },
     stdio: "inherit",
   });
   child.on("exit", (code, signal) => log.warn({ code, signal, index }, "worker exited"));

@@ -105,3 +105,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Names of every variable the apps read: used by the deploy wiring tests. */
 export const configKeys = Object.keys(ConfigSchema.shape) as (keyof Config)[];
+
+/**
+ * Process settings for the worker, which renders: glibc's per-thread malloc arenas would keep libvips' and
+ * FFmpeg-side buffers resident, and V8's default 16 MB semi-spaces are idle weight for a process whose JS does
+ * little. Together they take ~50 MB off the worker's resident size (bench/render). The worker image sets the same
+ * (a test holds them equal); the embedded start and the render bench pass these.
+ */
+export const WORKER_PROCESS_ENV = { MALLOC_ARENA_MAX: "2", NODE_OPTIONS: "--max-semi-space-size=1" } as const;

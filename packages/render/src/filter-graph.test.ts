@@ -21,8 +21,12 @@ describe("buildFilterGraph", () => {
     const g = graphs[0]!.graph;
     expect(g.match(/xfade=/g)).toHaveLength(2);
     expect(g).toContain(`xfade=transition=${transition}:duration=0.500000:offset=0`);
-    // Each xfade branch is a 15-frame clip converted to yuv444p once, before it is held.
-    expect(g.match(/format=yuv444p,tpad=stop_mode=clone:stop=14/g)).toHaveLength(4);
+    // Each xfade branch is a 15-frame clip held from a yuv444p copy made once per photo: the middle photo's two
+    // clips share one conversion.
+    expect(g.match(/tpad=stop_mode=clone:stop=14/g)).toHaveLength(4);
+    expect(g.match(/format=yuv444p/g)).toHaveLength(3);
+    expect(g).toContain("[1:v]setsar=1,split=2[i1f420][i1f444]");
+    expect(g).toMatch(/\[i1f444\]format=yuv444p,split=2\[i1u\d\]\[i1u\d\]/);
     expect(g).toContain("concat=n=5:v=1:a=0");
   });
 
@@ -37,8 +41,10 @@ describe("buildFilterGraph", () => {
     const { graphs } = graphFor({ n: 4, files: ["/w/a.jpg", "/w/b.jpg", "/w/a.jpg", "/w/b.jpg"] });
     const g = graphs[0]!;
     expect(g.inputs).toEqual(["/w/a.jpg", "/w/b.jpg"]);
-    // a: hold0, trans0 tail, trans1 head, hold2, trans2 tail = 5 uses
-    expect(g.graph).toContain("[0:v]format=yuv420p,setsar=1,split=5");
+    // a: hold0, hold2 (yuv420p); trans0 tail, trans1 head, trans2 tail (one yuv444p copy) = 5 uses
+    expect(g.graph).toContain("[0:v]setsar=1,split=2[i0f420][i0f444]");
+    expect(g.graph).toContain("[i0f420]format=yuv420p,split=2");
+    expect(g.graph).toContain("[i0f444]format=yuv444p,split=3");
     expect(g.graph).not.toContain("[2:v]");
   });
 

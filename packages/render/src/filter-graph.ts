@@ -29,7 +29,8 @@ export interface FilterGraph {
 
 /**
  * Builds the filtergraph for one chunk. Each photo file is decoded once and held (`tpad` clones a reference, no
- * copy); only the transition frames go through `xfade` (in yuv444p, which FFmpeg 5.1's xfade needs), and the
+ * copy); only the transition frames go through `xfade` (in yuv444p, which FFmpeg 5.1's xfade needs; a photo is
+ * converted once for all its xfade clips, as every conversion keeps its own frame buffers for the run), and the
  * pieces are joined with `concat`. Ken Burns pieces are `zoompan` clips of the pre-scaled photo, each starting
  * at its offset in the slide, so a slide split over two chunks moves continuously.
  */
@@ -38,9 +39,10 @@ export function buildFilterGraph(plan: RenderPlan, chunk: Chunk, input: GraphInp
   const lines: string[] = [];
   const inputs: string[] = [];
   const inputIndex = new Map<string, number>();
-  // Each use of a photo in this chunk gets its own branch of one decoded frame.
-  const uses = new Map<number, string[]>();
-  const branch = (slide: number): string => {
+  // Each use of a photo in this chunk gets its own branch of one decoded frame, converted once per pixel format:
+  // yuv420p for holds and Ken Burns, yuv444p for the xfade clips of still photos (FFmpeg 5.1's xfade needs it).
+  const uses = new Map<number, Record<BranchFormat, string[]>>();
+  const branch = (slide: number, format: BranchFormat): string => {
     const file = input.slideFiles[slide];
     if (file === undefined) throw new Error(`no photo for slide ${slide}`);
     let k = inputIndex.get(file);
@@ -49,12 +51,13 @@ export function buildFilterGraph(plan: RenderPlan, chunk: Chunk, input: GraphInp
       inputs.push(file);
       inputIndex.set(file, k);
     }
-    const list = uses.get(k) ?? [];
-    uses.set(k, list);
-    const label = `i${k}u${list.length}`;
-    list.push(label);
+    const byFormat = uses.get(k) ?? { yuv420p: [], yuv444p: [] };
+    uses.set(k, byFormat);
+    const label = `i${k}u${byFormat.yuv420p.length + byFormat.yuv444p.length}`;
+    byFormat[format].push(label);
     return label;
   };
+  const xfadeFormat: BranchFormat = plan.kenBurns ? "yuv420p" : "yuv444p";
 
   const body: string[] = [];
   const segments: string[] = [];
@@ -64,30 +67,42 @@ export function buildFilterGraph(plan: RenderPlan, chunk: Chunk, input: GraphInp
     if (piece.kind === "title") {
       body.push(titleFilter(plan, piece.frames, input.title, out));
     } else if (piece.kind === "hold") {
-      body.push(`[${branch(piece.slide)}]${clip(plan, piece.slide, piece.from, piece.frames, false)}[${out}]`);
+      body.push(`[${branch(piece.slide, "yuv420p")}]${clip(plan, piece.slide, piece.from, piece.frames, false)}[${out}]`);
     } else {
       const a = plan.slides[piece.slide]!;
       const tf = piece.frames;
       const seconds = (tf / fps).toFixed(6);
-      body.push(`[${branch(piece.slide)}]${clip(plan, piece.slide, a.frames - tf, tf, true)}[${out}a]`);
-      body.push(`[${branch(piece.slide + 1)}]${clip(plan, piece.slide + 1, 0, tf, true)}[${out}b]`);
+      body.push(`[${branch(piece.slide, xfadeFormat)}]${clip(plan, piece.slide, a.frames - tf, tf, true)}[${out}a]`);
+      body.push(`[${branch(piece.slide + 1, xfadeFormat)}]${clip(plan, piece.slide + 1, 0, tf, true)}[${out}b]`);
       body.push(`[${out}a][${out}b]xfade=transition=${plan.transition}:duration=${seconds}:offset=0,format=yuv420p[${out}]`);
     }
   });
 
-  for (const [k, labels] of uses) {
-    const fan = labels.length === 1 ? "" : `,split=${labels.length}`;
-    lines.push(`[${k}:v]format=yuv420p,setsar=1${fan}${labels.map((l) => `[${l}]`).join("")}`);
+  const fan = (labels: string[]) => `${labels.length === 1 ? "" : `,split=${labels.length}`}${labels.map((l) => `[${l}]`).join("")}`;
+  for (const [k, byFormat] of uses) {
+    const formats = (["yuv420p", "yuv444p"] as const).filter((f) => byFormat[f].length > 0);
+    if (formats.length === 1) {
+      lines.push(`[${k}:v]format=${formats[0]},setsar=1${fan(byFormat[formats[0]!])}`);
+      continue;
+    }
+    lines.push(`[${k}:v]setsar=1,split=2[i${k}f420][i${k}f444]`);
+    lines.push(`[i${k}f420]format=yuv420p${fan(byFormat.yuv420p)}`);
+    lines.push(`[i${k}f444]format=yuv444p${fan(byFormat.yuv444p)}`);
   }
   lines.push(...body);
   lines.push(`${segments.join("")}concat=n=${segments.length}:v=1:a=0,settb=1/${fps},setpts=N[out]`);
   return { graph: lines.join(";\n") + "\n", inputs, output: "out", frames: chunk.frames };
 }
 
-/** Frames [from, from+frames) of a slide's clip, as yuv420p (or yuv444p for the xfade branches). */
+type BranchFormat = "yuv420p" | "yuv444p";
+
+/**
+ * Frames [from, from+frames) of a slide's clip, from a branch already in its format (a still photo's xfade clips
+ * come in as yuv444p; Ken Burns clips are converted after zoompan).
+ */
 function clip(plan: RenderPlan, slide: number, from: number, frames: number, forXfade: boolean): string {
+  if (!plan.kenBurns) return `tpad=stop_mode=clone:stop=${frames - 1},setpts=N`;
   const to444 = forXfade ? "format=yuv444p," : "";
-  if (!plan.kenBurns) return `${to444}tpad=stop_mode=clone:stop=${frames - 1},setpts=N`;
   const total = plan.slides[slide]!.frames;
   const m = kenBurnsMotion(slide);
   const p = `((on+${from})/${Math.max(1, total - 1)})`;
