@@ -84,8 +84,15 @@ test("sign up, upload, compose, preview, render, watch, download, delete", async
   await page.getByLabel("Title text").fill("Our trip");
   // Music: upload a track; it is picked at once.
   await page.getByTestId("music-input").setInputFiles(makeWav());
-  await expect(page.getByLabel("Track")).toHaveValue(/^[0-9a-f-]{36}$/, { timeout: 30_000 });
+  await expect(page.getByLabel("Track", { exact: true })).toHaveValue(/^[0-9a-f-]{36}$/, { timeout: 30_000 });
   await expect(page.getByLabel("Fade out (seconds)")).toHaveValue("2");
+  // A track can be deleted (after a confirmation); then upload it again for the video.
+  await page.getByRole("button", { name: "Delete track" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByLabel("Track", { exact: true })).toHaveValue("");
+  await expect(page.getByLabel("Track", { exact: true }).locator("option")).toHaveCount(1);
+  await page.getByTestId("music-input").setInputFiles(makeWav());
+  await expect(page.getByLabel("Track", { exact: true })).toHaveValue(/^[0-9a-f-]{36}$/, { timeout: 30_000 });
   // 5 x 2 s - 4 x 0.5 s + 2 s title card = 10 s.
   await expect(page.getByTestId("duration")).toHaveText("0:10");
   await screen(page, "08-composer");

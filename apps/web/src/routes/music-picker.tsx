@@ -1,5 +1,5 @@
 import { useRef, useState } from "react";
-import { Field, ProgressBar } from "../components/ui";
+import { ConfirmDialog, Field, ProgressBar } from "../components/ui";
 import { errorMessage } from "../lib/errors";
 import { formatBytes } from "../lib/format";
 import { api, trpc } from "../lib/trpc";
@@ -14,6 +14,15 @@ export function MusicPicker({ audioId, fadeOut, fadeOutError, onChange, onFadeOu
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const tracks = (list.data ?? []).filter((a): a is NonNullable<typeof a> => Boolean(a) && a!.status === "ready");
+  const selected = tracks.find((t) => t.id === audioId);
+  const [confirming, setConfirming] = useState(false);
+  const del = trpc.audio.delete.useMutation({
+    onSuccess: async () => {
+      setConfirming(false);
+      onChange("");
+      await utils.audio.list.invalidate();
+    },
+  });
 
   const upload = async (file: File) => {
     setError(null);
@@ -55,6 +64,11 @@ export function MusicPicker({ audioId, fadeOut, fadeOutError, onChange, onFadeOu
         <button type="button" onClick={() => input.current?.click()} disabled={progress !== null}>
           {progress !== null ? "Uploading…" : "Upload music…"}
         </button>
+        {selected && (
+          <button type="button" className="danger" onClick={() => setConfirming(true)}>
+            Delete track
+          </button>
+        )}
         <input ref={input} type="file" accept="audio/mpeg,audio/mp4,audio/aac,audio/wav,audio/ogg,.mp3,.m4a,.aac,.wav,.ogg" className="visually-hidden" tabIndex={-1} aria-hidden="true" data-testid="music-input" onChange={(e) => e.target.files?.[0] && void upload(e.target.files[0])} />
       </div>
       {progress !== null && <ProgressBar value={progress} label="Music upload" />}
@@ -68,6 +82,16 @@ export function MusicPicker({ audioId, fadeOut, fadeOutError, onChange, onFadeOu
           {(p) => <input {...p} type="number" min={0} max={10} step={0.5} value={fadeOut} onChange={(e) => onFadeOut(e.target.value)} />}
         </Field>
       )}
+      <ConfirmDialog
+        open={confirming}
+        title="Delete this track?"
+        body={<p>{selected?.filename} is removed from your music for good. Videos you already made keep their sound; one still waiting to render with it will fail.</p>}
+        confirmLabel="Delete"
+        busy={del.isPending}
+        error={del.error ? errorMessage(del.error) : null}
+        onCancel={() => (setConfirming(false), del.reset())}
+        onConfirm={() => selected && del.mutate({ id: selected.id })}
+      />
     </fieldset>
   );
 }
