@@ -27,13 +27,19 @@ export function treeRss(root: number): number {
   return total;
 }
 
-/** Samples the tree's summed RSS every `ms` until stopped; returns the peak, and the root process's own peak. */
-export function sampleTreeRss(root: number, ms = 50): { stop: () => number; rootPeak: () => number } {
+/**
+ * Samples the tree's summed RSS every `ms` until stopped; `stop` returns the peak. Also kept: the root process's
+ * own peak, and its size at the moment the tree peaked.
+ */
+export function sampleTreeRss(root: number, ms = 50): { stop: () => number; rootPeak: () => number; rootAtPeak: () => number } {
   let peak = 0;
   let rootPeak = 0;
+  let rootAtPeak = 0;
   const tick = () => {
-    peak = Math.max(peak, treeRss(root));
-    rootPeak = Math.max(rootPeak, rssOf(root));
+    const tree = treeRss(root);
+    const own = rssOf(root);
+    if (tree > peak) [peak, rootAtPeak] = [tree, own];
+    rootPeak = Math.max(rootPeak, own);
   };
   tick();
   const timer = setInterval(tick, ms);
@@ -44,6 +50,7 @@ export function sampleTreeRss(root: number, ms = 50): { stop: () => number; root
       return peak;
     },
     rootPeak: () => rootPeak,
+    rootAtPeak: () => rootAtPeak,
   };
 }
 

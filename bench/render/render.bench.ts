@@ -1,12 +1,12 @@
 /**
  * Render bench: our renderVideo vs the naive FFmpeg pipeline vs the encoder floor (the same frames encoded from
- * raw input with the same x264 settings), plus a long job's peak memory.
+ * raw input with the same x264 settings), plus a long job's peak memory on the bundled worker itself.
  *   pnpm exec tsx bench/render/render.bench.ts [--short] [--runs=N] [--only=compare|memory]
  * Exits non-zero when an output fails its correctness check (never on speed).
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +24,7 @@ import {
 import { fitPhoto } from "@photoreel/render/prescale";
 import { makeBenchPhotos } from "./photos.ts";
 import { sampleTreeRss } from "./proc-tree.ts";
+import { measureWorkerMemory } from "./worker-memory.ts";
 
 const self = fileURLToPath(import.meta.url);
 
@@ -107,26 +108,21 @@ try {
 
   }
 
-  // A long job: peak RSS of node + every FFmpeg child.
+  // A long job on the worker itself (see worker-memory.ts): peak RSS of its whole process tree.
   if (only === "compare") process.exitCode = 0;
   else {
-    const memDir = path.join(root, "mem-photos");
-    await mkdir(memDir);
-    const memPhotos: string[] = [];
-    for (let i = 0; i < cfg.memPhotos; i++) {
-      const file = path.join(memDir, `p${i}.jpg`);
-      await copyFile(photos[i % photos.length]!, file); // distinct files: each is decoded and pre-scaled
-      memPhotos.push(file);
-    }
+    const memPhotos = Array.from({ length: cfg.memPhotos }, (_, i) => photos[i % photos.length]!);
     const memSpec = makeSpec(cfg.memPhotos, cfg.memRes, 2);
     const memProfile = renderProfile(memSpec);
     const memPlan = planTimeline(memSpec, memProfile);
-    const mem = await runOurs(root, "memory", { spec: memSpec, profile: memProfile, photos: memPhotos });
+    const mem = await measureWorkerMemory({ photos: memPhotos, spec: { resolution: cfg.memRes, secondsPerPhoto: 2 }, dir: root });
     failures.push(...(await checkVideo("memory run", mem.file, memProfile, memPlan.totalFrames, true)));
+    const limit = 400 * 1024 * 1024;
     console.log(
-      `\nmemory run: ${cfg.memPhotos} photos ${cfg.memRes}, 2 s each, ${memPlan.totalFrames} frames: ${fmt(mem.seconds)} s, ` +
-        `realtime ${fmt(memPlan.totalFrames / memPlan.fps / mem.seconds)}x, cpu ${fmt(mem.cpu)} s, peak RSS (node + children) ${mb(mem.peakRss)} MB ` +
-        `(node alone ${mb(mem.nodePeakRss ?? 0)} MB; target < 400 MB ${mem.peakRss < 400 * 1024 * 1024 ? "MET" : "MISSED"})`,
+      `\nmemory run, the bundled worker on the embedded stack: ${cfg.memPhotos} photos ${cfg.memRes}, 2 s each, ${memPlan.totalFrames} frames: ` +
+        `${fmt(mem.seconds)} s create-to-READY, realtime ${fmt(memPlan.totalFrames / memPlan.fps / mem.seconds)}x\n` +
+        `  peak RSS of the worker's process tree ${mb(mem.peakRss)} MB (target < 400 MB: ${mem.peakRss < limit ? "MET" : "MISSED"}); ` +
+        `its node process: ${mb(mem.idleRss)} MB idle, ${mb(mem.nodeAtPeakRss)} MB at the tree's peak, ${mb(mem.nodePeakRss)} MB at its own peak`,
     );
   }
 } finally {
@@ -143,8 +139,6 @@ interface Run {
   /** user+sys seconds of the pipeline's processes. */
   cpu: number;
   peakRss: number;
-  /** Our render only: the node process's own peak (the rest of peakRss is its pre-scale and FFmpeg children). */
-  nodePeakRss?: number;
   file: string;
 }
 
@@ -178,7 +172,7 @@ async function runOurs(rootDir: string, name: string, job: Omit<ChildJob, "workD
   const peakRss = sampler.stop();
   if (code !== 0) throw new Error(`render child exited ${code}`);
   const res = JSON.parse(out.trim().split("\n").pop()!) as { seconds: number; cpu: number; out: { videoPath: string } };
-  return { seconds: res.seconds, cpu: res.cpu, peakRss, nodePeakRss: sampler.rootPeak(), file: res.out.videoPath };
+  return { seconds: res.seconds, cpu: res.cpu, peakRss, file: res.out.videoPath };
 }
 
 async function timedFfmpeg(args: string[]): Promise<{ seconds: number; cpu: number; peakRss: number }> {
