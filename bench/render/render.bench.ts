@@ -71,7 +71,10 @@ try {
   if (only !== "memory") await compare();
   async function compare() {
     const raw = await renderRawFrames(root, photos, spec, profile);
-    const results = { ours: [] as Run[], naive: [] as Run[], floor: [] as Run[] };
+    const results = { ours: [] as Run[], naive: [] as Run[], floor: [] as Run[], draft: [] as Run[] };
+    // The same video at draft quality (the worker's faster preset), against the same naive pipeline at medium.
+    const draftSpec = { ...spec, quality: "draft" as const };
+    const draftProfile = renderProfile(draftSpec);
     for (let run = 0; run < cfg.runs; run++) {
       // Interleaved, so a noisy neighbour hurts all three alike.
       const ours = await runOurs(root, `ours-${run}`, { spec, profile, photos });
@@ -83,18 +86,22 @@ try {
       const floor = await runFloor(root, run, raw, profile);
       failures.push(...(await checkVideo("floor", floor.file, profile, plan.totalFrames, true)));
       results.floor.push(floor);
+      const draft = await runOurs(root, `draft-${run}`, { spec: draftSpec, profile: draftProfile, photos });
+      failures.push(...(await checkVideo("ours draft", draft.file, draftProfile, plan.totalFrames, true)));
+      results.draft.push(draft);
       console.log(
         `  run ${run + 1}: ours ${fmt(ours.seconds)} s (cpu ${fmt(ours.cpu)}), naive ${fmt(naive.seconds)} s (cpu ${fmt(naive.cpu)}), ` +
-          `floor ${fmt(floor.seconds)} s (cpu ${fmt(floor.cpu)})`,
+          `floor ${fmt(floor.seconds)} s (cpu ${fmt(floor.cpu)}), ours draft ${fmt(draft.seconds)} s (cpu ${fmt(draft.cpu)})`,
       );
     }
     const best = (runs: Run[]) => runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-    const [o, n, f] = [best(results.ours), best(results.naive), best(results.floor)];
+    const [o, n, f, dr] = [best(results.ours), best(results.naive), best(results.floor), best(results.draft)];
     const peak = (runs: Run[]) => Math.max(...runs.map((r) => r.peakRss));
     const cpu = (runs: Run[]) => Math.min(...runs.map((r) => r.cpu));
     const [oc, nc, fc] = [cpu(results.ours), cpu(results.naive), cpu(results.floor)];
     console.log("\npipeline        wall s   realtime x   cpu s (user+sys)   peak RSS MB");
-    for (const [name, r, all] of [["ours", o, results.ours], ["naive", n, results.naive], ["encoder floor", f, results.floor]] as const) {
+    const rows = [["ours", o, results.ours], ["naive", n, results.naive], ["encoder floor", f, results.floor], ["ours, draft", dr, results.draft]] as const;
+    for (const [name, r, all] of rows) {
       console.log(
         `${name.padEnd(14)} ${fmt(r.seconds).padStart(7)}   ${fmt(videoSeconds / r.seconds).padStart(9)}   ` +
           `${fmt(cpu(all)).padStart(16)}   ${mb(peak(all)).padStart(10)}`,
@@ -105,6 +112,10 @@ try {
     console.log(`cpu  (best of ${cfg.runs}): ours/floor ${fmt(oc / fc)}x   naive/ours ${fmt(nc / oc)}x   (load average ${os.loadavg()[0]!.toFixed(1)})`);
     // Ours can never beat the floor, so with the same encoder settings naive/floor caps naive/ours.
     console.log(`ceiling at these encoder settings: naive/floor ${fmt(n.seconds / f.seconds)}x wall, ${fmt(nc / fc)}x cpu`);
+    console.log(
+      `draft quality (${draftProfile.preset}, crf ${draftProfile.crf}) vs the naive pipeline at ${profile.preset}: ` +
+        `naive/ours ${fmt(n.seconds / dr.seconds)}x wall, ${fmt(nc / cpu(results.draft))}x cpu`,
+    );
 
   }
 
