@@ -1,0 +1,31 @@
+import { expect, test } from "@playwright/test";
+import { makeJpegs, screen, signUp, uniqueEmail } from "./fixtures";
+
+test("a rendering video is canceled from its card, then retried to READY", async ({ page }) => {
+  test.setTimeout(5 * 60_000);
+  await signUp(page, uniqueEmail("cancel"));
+  await page.getByTestId("photo-input").setInputFiles(await makeJpegs(3));
+  const ready = page.locator('[data-testid="photo-card"][data-status="ready"]');
+  await expect(ready).toHaveCount(3, { timeout: 120_000 });
+  for (const card of await ready.all()) await card.getByRole("checkbox").check();
+  await page.getByRole("button", { name: "Make a video" }).click();
+  // Long enough to be caught rendering: 3 x 10 s of Ken Burns at 1080p, final quality.
+  await page.getByLabel("Seconds per photo").fill("10");
+  await page.getByText("Slow pan and zoom (Ken Burns)").click();
+  await page.getByLabel("Resolution").selectOption("1080p");
+  await page.getByText("Final", { exact: true }).click();
+  await page.getByLabel("Video title").fill("Cancel me");
+  await page.getByRole("button", { name: "Create video" }).click();
+
+  const card = page.getByTestId("video-card").filter({ hasText: "Cancel me" });
+  await expect(card).toHaveAttribute("data-status", "RENDERING", { timeout: 60_000 });
+  await card.getByRole("button", { name: "Cancel" }).click();
+  await expect(card).toHaveAttribute("data-status", "CANCELED", { timeout: 30_000 });
+  await expect(card.getByRole("link", { name: "Download" })).toHaveCount(0);
+  await screen(page, "20-video-canceled");
+
+  await card.getByRole("button", { name: "Retry" }).click();
+  await expect(card).not.toHaveAttribute("data-status", "CANCELED");
+  await expect(card).toHaveAttribute("data-status", "READY", { timeout: 180_000 });
+  await expect(card.getByRole("link", { name: "Download" })).toBeVisible();
+});
