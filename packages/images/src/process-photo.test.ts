@@ -152,12 +152,13 @@ describe("processPhoto on a hostile corpus (all generated here, run in this proc
   });
 
   it("a bomb allowed by the pixel limit is stopped by sharp's timeout", async () => {
-    // 900 MP of 1-bit PNG (~110 KB) with the pixel limit raised: decoding and shrinking it takes seconds.
-    const big = corpus.pngBomb(30_000, 30_000);
+    // 8.1 GP of 1-bit PNG (~1 MB) with the pixel limit raised. A 0.9 GP one decoded in under a second on a quiet
+    // machine and so never hit the 1-s timeout; this one takes several seconds on any machine we run on.
+    const big = corpus.pngBomb(90_000, 90_000);
     const started = performance.now();
-    await rejected(big, "TIMEOUT", /took too long to process/, { ...opts, maxInputPixels: 1_000_000_000, timeoutSeconds: 1 });
+    await rejected(big, "TIMEOUT", /took too long to process/, { ...opts, maxInputPixels: 10_000_000_000, timeoutSeconds: 1 });
     expect(performance.now() - started).toBeLessThan(5_000);
-  });
+  }, 30_000);
 
   it("huge EXIF blocks: 60 KB of description plus 60 KB of XMP junk; camera fields still read", async () => {
     const plain = await corpus.photo(640, 480).jpeg().toBuffer();

@@ -11,6 +11,8 @@ sharp.cache(false);
 
 const reply = (m: PrescaleReply) => new Promise<void>((resolve) => process.send!(m, () => resolve()));
 
+// A worker that dies (SIGKILL, a crash) closes the channel: stop rather than finish work nobody will use.
+process.once("disconnect", () => process.exit(1));
 process.once("message", (req: PrescaleRequest) => {
   void run(req).then(
     () => process.exit(0),
