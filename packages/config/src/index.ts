@@ -107,9 +107,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export const configKeys = Object.keys(ConfigSchema.shape) as (keyof Config)[];
 
 /**
- * Process settings for the worker, which renders: glibc's per-thread malloc arenas would keep libvips' and
- * FFmpeg-side buffers resident, and V8's default 16 MB semi-spaces are idle weight for a process whose JS does
- * little. Together they take ~50 MB off the worker's resident size (bench/render). The worker image sets the same
- * (a test holds them equal); the embedded start and the render bench pass these.
+ * Process settings for the worker, which renders. glibc's per-thread malloc arenas keep freed native buffers
+ * resident (two arenas took bench/thumbnail's sharp peak from 287 to 183 MB); V8's default 16 MB semi-spaces were
+ * 26 MB of the bundled worker's 124 MB idle size, and its JS only polls and reports. The worker image sets the
+ * same (a test holds them equal); the embedded start and bench/render pass these.
  */
 export const WORKER_PROCESS_ENV = { MALLOC_ARENA_MAX: "2", NODE_OPTIONS: "--max-semi-space-size=1" } as const;
