@@ -1,11 +1,12 @@
+import type { PhotoDecoder } from "@photoreel/core";
 import { PhotoRejectedError } from "./errors";
 import { processPhoto, type ProcessOptions } from "./process-photo";
 
 /**
- * The thumbnailer's decoder port (structurally `PhotoDecoder` from @photoreel/core): a bad photo is an outcome
- * with a reason, anything else propagates so the caller can retry.
+ * The thumbnailer's decoder (core's `PhotoDecoder` port): a bad photo is an outcome with a reason, anything else
+ * propagates so the caller can retry.
  */
-export function createPhotoDecoder(opts: ProcessOptions) {
+export function createPhotoDecoder(opts: ProcessOptions): PhotoDecoder {
   return {
     async decode(original: Buffer) {
       try {

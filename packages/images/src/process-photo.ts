@@ -2,28 +2,16 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import sharp from "sharp";
 import type { Sharp, SharpOptions } from "sharp";
+import type { DecodedPhoto } from "@photoreel/core";
 import { PhotoRejectedError } from "./errors";
 import { readExifFields } from "./exif";
 import { heicSupported } from "./heic";
 import { describeContent, sniffImageType, SNIFF_BYTES } from "./sniff";
 import type { ImageContentType } from "./sniff";
 
-export interface ProcessedPhoto {
+/** What the photo processor records (core's `DecodedPhoto`), plus the format the bytes turned out to be. */
+export interface ProcessedPhoto extends DecodedPhoto {
   format: "jpeg" | "png" | "webp" | "heif" | "gif";
-  /** Display size: after EXIF auto-orientation. */
-  width: number;
-  height: number;
-  /** EXIF orientation 1-8 as found in the file. */
-  orientation: number | null;
-  takenAt: Date | null;
-  cameraMake: string | null;
-  cameraModel: string | null;
-  /** Hex SHA-256 of the original bytes. */
-  sha256: string;
-  /** WebP, longest side 320 px (never upscaled), auto-oriented. */
-  thumbnail: Buffer;
-  /** WebP, longest side 1600 px (never upscaled), auto-oriented. */
-  preview: Buffer;
 }
 
 export interface ProcessOptions {

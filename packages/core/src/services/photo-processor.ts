@@ -3,14 +3,19 @@ import type { PhotoRepository } from "../model";
 import type { BlobStore } from "../ports";
 
 export interface DecodedPhoto {
+  /** Display size: after EXIF auto-orientation. */
   width: number;
   height: number;
+  /** EXIF orientation 1-8 as found in the file. */
   orientation: number | null;
   takenAt: Date | null;
   cameraMake: string | null;
   cameraModel: string | null;
+  /** Hex SHA-256 of the original bytes. */
   sha256: string;
+  /** WebP, longest side 320 px (never upscaled), auto-oriented. */
   thumbnail: Buffer;
+  /** WebP, longest side 1600 px (never upscaled), auto-oriented. */
   preview: Buffer;
 }
 /** The image decoder (sharp on the server); `rejected` carries a reason a user can read. */
