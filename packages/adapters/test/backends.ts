@@ -13,6 +13,20 @@ export interface Backend {
   stop(): Promise<void>;
 }
 
+/** Config and SDK clients for a provisioned backend; `stop` closes the clients, then the backend. */
+function connect(env: Record<string, string | undefined>, stopBackend: () => Promise<void>): Backend {
+  const config = loadConfig(env);
+  const clients = createAwsClients(config, { credentials: LOCAL_CREDENTIALS });
+  return {
+    config,
+    clients,
+    stop: async () => {
+      clients.destroy();
+      await stopBackend();
+    },
+  };
+}
+
 /** The same suites run against the embedded stand-ins and against moto's server (an independent emulator). */
 export const backends: { name: "stand-ins" | "moto"; start: () => Promise<Backend> }[] = [
   {
@@ -25,17 +39,10 @@ export const backends: { name: "stand-ins" | "moto"; start: () => Promise<Backen
         inMemory: true,
         ports: { s3: 0, sqs: 0, dynamodb: 0, cognito: 0, postgres: 0 },
       });
-      const config = loadConfig(stack.env);
-      const clients = createAwsClients(config, { credentials: LOCAL_CREDENTIALS });
-      return {
-        config,
-        clients,
-        stop: async () => {
-          clients.destroy();
-          await stack.stop();
-          await rm(dataDir, { recursive: true, force: true });
-        },
-      };
+      return connect(stack.env, async () => {
+        await stack.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      });
     },
   },
   {
@@ -44,16 +51,7 @@ export const backends: { name: "stand-ins" | "moto"; start: () => Promise<Backen
       const moto = await startMoto();
       const e = moto.endpoint;
       const env = await provisionAws({ region: "us-east-1", webOrigin: WEB_ORIGIN, endpoints: { s3: e, sqs: e, dynamodb: e, cognito: e } });
-      const config = loadConfig(env);
-      const clients = createAwsClients(config, { credentials: LOCAL_CREDENTIALS });
-      return {
-        config,
-        clients,
-        stop: async () => {
-          clients.destroy();
-          await moto.stop();
-        },
-      };
+      return connect(env, () => moto.stop());
     },
   },
 ];
