@@ -63,10 +63,10 @@ const errorMapping = t.middleware(async ({ ctx, next, path, getRawInput }) => {
           : new DomainError("BAD_REQUEST", "Some of the values sent cannot be used (an outdated page link?). Reload and try again.");
         return { ...res, error: new TRPCError({ code: "BAD_REQUEST", message: domain.message, cause: domain }) };
       }
-      const retryable = isConnectionError(cause);
-      if (retryable) {
+      const unavailable = unavailableError(cause);
+      if (unavailable) {
         ctx.logger.warn({ path, requestId: ctx.requestId, err: String(cause) }, "dependency unavailable");
-        return { ...res, error: new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The service is briefly unavailable. Try again in a moment.", cause }) };
+        return { ...res, error: unavailable };
       }
       ctx.logger.error({ path, requestId: ctx.requestId, err: cause ?? err }, "internal error");
     }
@@ -89,6 +89,15 @@ function nulPath(v: unknown, at: (string | number)[] = [], depth = 0): (string |
     if (found) return found;
   }
   return null;
+}
+
+/**
+ * SERVICE_UNAVAILABLE (retryable) for a dependency that is down or restarting, else null. Used by the procedures'
+ * error mapping and by the HTTP adapter's context creation, which reads the database before any procedure runs.
+ */
+export function unavailableError(cause: unknown): TRPCError | null {
+  if (!isConnectionError(cause)) return null;
+  return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The service is briefly unavailable. Try again in a moment.", cause });
 }
 
 function isConnectionError(e: unknown): boolean {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { appRouter, createInnerContext, resolveUser } from "@photoreel/api";
+import { appRouter, createInnerContext, resolveUser, unavailableError } from "@photoreel/api";
 import { DomainError } from "@photoreel/core";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type NextFunction, type Request, type Response } from "express";
@@ -105,6 +105,12 @@ export function createHttpApp(app: ApiApp, log: Logger) {
           if (e instanceof DomainError && e.code === "UNAUTHORIZED") {
             // A bad or expired token: treat the request as signed out; protected procedures answer UNAUTHORIZED.
             return createInnerContext({ ...base, user: null });
+          }
+          // The account check reads the database: while it restarts, answer 503 (retry), not 500.
+          const unavailable = unavailableError(e);
+          if (unavailable) {
+            logger.warn({ requestId: base.requestId, err: String(e) }, "dependency unavailable");
+            throw unavailable;
           }
           throw e;
         }
