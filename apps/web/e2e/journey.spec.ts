@@ -79,7 +79,7 @@ test("sign up, upload, compose, preview, render, watch, download, delete", async
   await page.getByLabel("Video title").fill("E2E holiday");
   await page.getByLabel("Transition", { exact: true }).selectOption("slideleft");
   await page.getByLabel("Resolution").selectOption("720p");
-  await page.getByText("Draft (faster)").click();
+  await page.getByText("Draft (smaller file)").click();
   await page.getByLabel("Start with a title card").check();
   await page.getByLabel("Title text").fill("Our trip");
   // Music: upload a track; it is picked at once.

@@ -231,7 +231,7 @@ export default function Composer() {
                 )}
               </Field>
             </div>
-            <Segmented legend="Quality" name="quality" value={form.quality} options={[["draft", "Draft (faster)"], ["final", "Final"]]} onChange={(v) => set("quality", v)} />
+            <Segmented legend="Quality" name="quality" value={form.quality} options={[["draft", "Draft (smaller file)"], ["final", "Final"]]} onChange={(v) => set("quality", v)} />
           </fieldset>
 
           <fieldset>
