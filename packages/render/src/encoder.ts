@@ -18,10 +18,11 @@ export function encoderArgs(profile: RenderProfile): string[] {
 
 /**
  * Photos per FFmpeg run. Each photo in a run costs ~12 MB per output megapixel for the whole run (its decoded frame
- * and a buffer per pixel-format conversion), so fewer per run at larger sizes: 2 at 1080p (a 3-photo run peaked
- * 25 MB higher; 2 per run made files ~5% bigger, each run starting on a keyframe), 6 at 720p.
+ * and a buffer per pixel-format conversion), and each run pays x264's start-up (~0.15 s, most of it faulting in its
+ * ~165 MB of frame buffers) and starts on a keyframe. So: 3 at 1080p (a 100-photo job peaks at 377 MB for the
+ * worker's process tree, 4 would be 412; 2 costs 0.4-0.8 s more per 10 photos), 7 at 720p, 2 from there up.
  */
 export function slidesPerChunk(profile: RenderProfile, kenBurns: boolean): number {
   const megapixels = (profile.width * profile.height * (kenBurns ? 2 : 1)) / 1e6;
-  return Math.max(2, Math.min(12, Math.floor(6 / megapixels)));
+  return Math.max(2, Math.min(12, Math.floor(7 / megapixels)));
 }
