@@ -76,6 +76,9 @@ describe("orphan sweeper", () => {
     await blobs.delete([keys.photoOriginal(user.sub, lost!)]);
     const { results } = await caller.photos.createUploads({ files: [{ filename: "never.jpg", contentType: "image/jpeg", bytes: 100 }] });
     const never = results[0]!.ok ? results[0]!.photoId : "";
+    // "Older than 0 ms" needs the clock past the newest row's timestamp, which timestamptz(3) rounds to the nearest ms:
+    // on a fast machine the sweep could start in the same millisecond as the last insert.
+    await new Promise((resolve) => setTimeout(resolve, 10));
 
     const report = await t.app.services.admin.sweepOrphans(true, 0);
     expect(report.objectsWithoutRows).toContain(strayKey);
