@@ -140,10 +140,11 @@ try {
           `${fmt(cpu(all)).padStart(16)}   ${mb(peak(all)).padStart(10)}`,
       );
     }
-    const met = (ok: boolean) => (ok ? "MET" : "MISSED");
+    // The targets are for the full run (ten 12 MP photos at 1080p); the short run only checks correctness.
+    const target = (text: string, ok: boolean) => (short ? "" : ` (target ${text}: ${ok ? "MET" : "MISSED"})`);
     console.log(
-      `wall (best of ${cfg.runs}): ours/floor ${fmt(o.seconds / f.seconds)}x (target <= 1.3: ${met(o.seconds / f.seconds <= 1.3)})   ` +
-        `naive/ours ${fmt(n.seconds / o.seconds)}x (target >= 7: ${met(n.seconds / o.seconds >= 7)})`,
+      `wall (best of ${cfg.runs}): ours/floor ${fmt(o.seconds / f.seconds)}x${target("<= 1.3", o.seconds / f.seconds <= 1.3)}   ` +
+        `naive/ours ${fmt(n.seconds / o.seconds)}x${target(">= 7", n.seconds / o.seconds >= 7)}`,
     );
     // The machine is shared: CPU seconds are what each pipeline costs, whatever the neighbours do to the wall clock.
     console.log(`cpu  (best of ${cfg.runs}): ours/floor ${fmt(oc / fc)}x   naive/ours ${fmt(nc / oc)}x   (load average ${os.loadavg()[0]!.toFixed(1)})`);
