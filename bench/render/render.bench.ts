@@ -4,12 +4,12 @@
  *   pnpm exec tsx bench/render/render.bench.ts [--short] [--runs=N] [--only=compare|memory|presets]
  * Exits non-zero when an output fails its correctness check (never on speed).
  */
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { execFile, spawn } from "node:child_process";
+import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { WORKER_PROCESS_ENV } from "@photoreel/config";
 import { VideoSpecSchema, renderProfile, type RenderProfile, type VideoSpec } from "@photoreel/contracts";
 import {
@@ -23,29 +23,14 @@ import {
   topLevelBoxes,
 } from "@photoreel/render";
 import { fitPhoto } from "@photoreel/render/prescale";
+import { cpuSeconds } from "./cpu.ts";
 import { makeBenchPhotos } from "./photos.ts";
 import { sampleTreeRss } from "./proc-tree.ts";
+import type { RenderJob } from "./render-job.ts";
 import { measureWorkerMemory } from "./worker-memory.ts";
 
-const self = fileURLToPath(import.meta.url);
-
-interface ChildJob {
-  spec: VideoSpec;
-  profile: RenderProfile;
-  photos: string[];
-  workDir: string;
-}
-
-// In a child process, so the measured tree holds only what a worker would: node + sharp + FFmpeg.
-if (process.argv[2] === "--child") {
-  const job = JSON.parse(await readFile(process.argv[3]!, "utf8")) as ChildJob;
-  const t0 = performance.now();
-  const cpu0 = cpuSeconds("self+children");
-  const out = await renderVideo({ ...job });
-  const cpu = cpuSeconds("self+children") - cpu0;
-  process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - t0) / 1000, cpu, out })}\n`);
-  process.exit(0);
-}
+const here = path.dirname(fileURLToPath(import.meta.url));
+let bundled: Promise<string> | undefined; // see renderBundle
 
 const short = process.argv.includes("--short");
 const cfg = short
@@ -202,13 +187,31 @@ function makeSpec(count: number, resolution: "720p" | "1080p", seconds: number):
   });
 }
 
-async function runOurs(rootDir: string, name: string, job: Omit<ChildJob, "workDir">): Promise<Run> {
+/**
+ * render-job.ts and the pre-scale child bundled as the worker's build bundles them (scripts/bundle.mjs, run from
+ * apps/worker, whose esbuild it uses), once per bench run. They go under bench/node_modules/.cache, where the
+ * bundle's one external, sharp, resolves from the bench's own dependencies.
+ */
+function renderBundle(): Promise<string> {
+  bundled ??= (async () => {
+    const repo = path.resolve(here, "../..");
+    const out = path.join(repo, "bench/node_modules/.cache/render-bench");
+    const bundle = (entry: string, file: string) =>
+      promisify(execFile)(process.execPath, [path.join(repo, "scripts/bundle.mjs"), entry, path.join(out, file)], { cwd: path.join(repo, "apps/worker") });
+    await bundle(path.join(here, "render-job.ts"), "render-job.js");
+    await bundle(path.join(repo, "packages/render/src/prescale-child.ts"), "prescale-child.js");
+    return path.join(out, "render-job.js");
+  })();
+  return bundled;
+}
+
+async function runOurs(rootDir: string, name: string, job: Omit<RenderJob, "workDir">): Promise<Run> {
   const workDir = path.join(rootDir, name);
   await mkdir(workDir);
   const jobFile = path.join(rootDir, `${name}.json`);
   await writeFile(jobFile, JSON.stringify({ ...job, workDir }));
   // The worker's memory settings (WORKER_PROCESS_ENV: its image and the embedded start set the same).
-  const child = spawn(process.execPath, [...process.execArgv, self, "--child", jobFile], {
+  const child = spawn(process.execPath, [await renderBundle(), jobFile], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, ...WORKER_PROCESS_ENV },
   });
@@ -332,17 +335,6 @@ async function countFrames(file: string): Promise<number> {
   return Number(out.trim());
 }
 
-/**
- * CPU seconds from /proc/self/stat: utime+stime of this process and/or cutime+cstime of its reaped children
- * (node reaps FFmpeg as soon as it exits, so a run's children are all counted once it has resolved).
- */
-function cpuSeconds(which: "self+children" | "children"): number {
-  const stat = readFileSync("/proc/self/stat", "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
-  const ticks = 100; // CLK_TCK on Linux x86-64
-  const children = f[13]! + f[14]!;
-  return (which === "children" ? children : f[11]! + f[12]! + children) / ticks;
-}
 
 function fmt(n: number): string {
   return n.toFixed(2);
