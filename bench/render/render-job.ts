@@ -10,11 +10,9 @@ import { cpuSeconds } from "./cpu.ts";
 
 export type RenderJob = Pick<RenderInput, "spec" | "profile" | "photos" | "workDir">;
 
-if (process.argv[2]) {
-  const job = JSON.parse(await readFile(process.argv[2], "utf8")) as RenderJob;
-  const t0 = performance.now();
-  const cpu0 = cpuSeconds("self+children");
-  const out = await renderVideo(job);
-  const cpu = cpuSeconds("self+children") - cpu0;
-  process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - t0) / 1000, cpu, out })}\n`);
-}
+const job = JSON.parse(await readFile(process.argv[2]!, "utf8")) as RenderJob;
+const t0 = performance.now();
+const cpu0 = cpuSeconds("self+children");
+const out = await renderVideo(job);
+const cpu = cpuSeconds("self+children") - cpu0;
+process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - t0) / 1000, cpu, out })}\n`);

@@ -111,7 +111,7 @@ export const configKeys = Object.keys(ConfigSchema.shape) as (keyof Config)[];
  * resident (two arenas took bench/thumbnail's sharp peak from 287 to 183 MB); V8's default 16 MB semi-spaces were
  * 26 MB of the bundled worker's 124 MB idle size, and its JS only polls and reports. A fixed 128 KB mmap threshold
  * gives larger freed buffers (S3 transfers, FFmpeg's) back to the OS instead of letting glibc's adaptive threshold
- * keep them on the heap: the worker's node process 92 -> 86 MB idle, 116 -> 102 MB at a 100-photo render's peak.
+ * keep them on the heap: the worker's node process 92 -> 86-88 MB idle, 116 -> 102-110 MB at a 100-photo render's peak.
  * The worker image sets the same (a test holds them equal); the embedded start and bench/render pass these.
  */
 export const WORKER_PROCESS_ENV = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "131072", NODE_OPTIONS: "--max-semi-space-size=1" } as const;
