@@ -295,7 +295,7 @@ async function quality(file: string, raw: string, profile: RenderProfile): Promi
     "-hide_banner", "-nostdin", "-i", file,
     "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${profile.width}x${profile.height}`, "-framerate", String(profile.fps), "-i", raw,
     "-lavfi", "[0:v]split[a][b];[1:v]split[c][d];[a][c]ssim;[b][d]psnr", "-f", "null", "-",
-  ].map(String));
+  ]);
   let err = "";
   child.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
   await new Promise((resolve) => child.on("close", resolve));
