@@ -16,11 +16,29 @@ function graphFor(over: Partial<VideoSpecInput> & { n?: number; files?: string[]
 }
 
 describe("buildFilterGraph", () => {
-  it.each(TRANSITIONS.filter((t) => t !== "none"))("uses xfade=%s only on the transition frames", (transition) => {
+  const YUV444_TRANSITIONS = ["dissolve", "fadeblack", "fadewhite", "pixelize"] as const;
+  const planarTransitions = TRANSITIONS.filter((t) => t !== "none" && !(YUV444_TRANSITIONS as readonly string[]).includes(t));
+
+  it.each(planarTransitions)("runs xfade=%s on each yuv420p plane, only on the transition frames", (transition) => {
+    const { graphs } = graphFor({ n: 3, transition, transitionSeconds: 0.5, fps: 30 });
+    const g = graphs[0]!.graph;
+    // 2 transitions x 3 planes; clips of 15 frames taken from the same yuv420p frame the holds use.
+    expect(g.match(/xfade=/g)).toHaveLength(6);
+    expect(g).toContain(`[p1ay][p1by]xfade=transition=${transition}:duration=0.500000:offset=0[p1y]`);
+    expect(g).toContain(`[p1av][p1bv]xfade=transition=${transition}:duration=0.500000:offset=0[p1v]`);
+    expect(g).toContain("[p1y][p1u][p1v]mergeplanes=0x001020:yuv420p[p1]");
+    expect(g.match(/tpad=stop_mode=clone:stop=14,setpts=N,extractplanes=y\+u\+v/g)).toHaveLength(4);
+    expect(g).not.toContain("yuv444p");
+    expect(g).toContain("[1:v]format=yuv420p,setsar=1,split=3");
+    expect(g).toContain("concat=n=5:v=1:a=0");
+  });
+
+  it.each(YUV444_TRANSITIONS)("runs xfade=%s in yuv444p (chroma's black, white and noise differ from luma's)", (transition) => {
     const { graphs } = graphFor({ n: 3, transition, transitionSeconds: 0.5, fps: 30 });
     const g = graphs[0]!.graph;
     expect(g.match(/xfade=/g)).toHaveLength(2);
-    expect(g).toContain(`xfade=transition=${transition}:duration=0.500000:offset=0`);
+    expect(g).toContain(`xfade=transition=${transition}:duration=0.500000:offset=0,format=yuv420p`);
+    expect(g).not.toContain("extractplanes");
     // Each xfade branch is a 15-frame clip held from a yuv444p copy made once per photo: the middle photo's two
     // clips share one conversion.
     expect(g.match(/tpad=stop_mode=clone:stop=14/g)).toHaveLength(4);
@@ -28,6 +46,14 @@ describe("buildFilterGraph", () => {
     expect(g).toContain("[1:v]setsar=1,split=2[i1f420][i1f444]");
     expect(g).toMatch(/\[i1f444\]format=yuv444p,split=2\[i1u\d\]\[i1u\d\]/);
     expect(g).toContain("concat=n=5:v=1:a=0");
+  });
+
+  it("runs planar transitions on Ken Burns clips without a yuv444p conversion", () => {
+    const planar = graphFor({ kenBurns: true, transition: "fade" }).graphs[0]!.graph;
+    expect(planar).not.toContain("yuv444p");
+    expect(planar).toMatch(/zoompan=[^;]*,setsar=1,setpts=N,extractplanes=y\+u\+v/);
+    const full = graphFor({ kenBurns: true, transition: "dissolve" }).graphs[0]!.graph;
+    expect(full.match(/setsar=1,format=yuv444p,setpts=N/g)).toHaveLength(4);
   });
 
   it("makes `none` hard cuts: holds only, no xfade", () => {
@@ -38,7 +64,7 @@ describe("buildFilterGraph", () => {
   });
 
   it("decodes each file once: one input per distinct photo, split for its uses", () => {
-    const { graphs } = graphFor({ n: 4, files: ["/w/a.jpg", "/w/b.jpg", "/w/a.jpg", "/w/b.jpg"] });
+    const { graphs } = graphFor({ n: 4, transition: "dissolve", files: ["/w/a.jpg", "/w/b.jpg", "/w/a.jpg", "/w/b.jpg"] });
     const g = graphs[0]!;
     expect(g.inputs).toEqual(["/w/a.jpg", "/w/b.jpg"]);
     // a: hold0, hold2 (yuv420p); trans0 tail, trans1 head, trans2 tail (one yuv444p copy) = 5 uses

@@ -42,6 +42,23 @@ export async function frameAt(video: string, index: number, out: string): Promis
   return out;
 }
 
+/**
+ * Frame `index` of FFmpeg's own xfade between two still images, done in yuv444p (xfade's native format) and
+ * brought to the video's yuv420p, as PNG: the reference a transition frame should match.
+ */
+export async function xfadeReference(
+  a: string,
+  b: string,
+  opts: { transition: string; frames: number; fps: number; index: number },
+  out: string,
+): Promise<string> {
+  const hold = (i: number, l: string) => `[${i}:v]format=yuv444p,tpad=stop_mode=clone:stop=${opts.frames - 1}[${l}]`;
+  const seconds = (opts.frames / opts.fps).toFixed(6);
+  const graph = `${hold(0, "a")};${hold(1, "b")};[a][b]xfade=transition=${opts.transition}:duration=${seconds}:offset=0,format=yuv420p,select=eq(n\\,${opts.index})`;
+  await run("ffmpeg", ["-v", "error", "-y", "-framerate", String(opts.fps), "-i", a, "-framerate", String(opts.fps), "-i", b, "-filter_complex", graph, "-frames:v", "1", out]);
+  return out;
+}
+
 /** FFmpeg's SSIM (All) between two same-sized images. */
 export async function ssim(a: string, b: string): Promise<number> {
   const { stderr } = await run("ffmpeg", [
