@@ -5,12 +5,14 @@
  *   node render-job.js <job.json>  ->  prints {"seconds", "cpu", "out"} as one JSON line
  */
 import { readFile } from "node:fs/promises";
-import { renderVideo, type RenderInput } from "@photoreel/render";
+import { checkFfmpeg, renderVideo, type RenderInput } from "@photoreel/render";
 import { cpuSeconds } from "./cpu.ts";
 
 export type RenderJob = Pick<RenderInput, "spec" | "profile" | "photos" | "workDir">;
 
 const job = JSON.parse(await readFile(process.argv[2]!, "utf8")) as RenderJob;
+// The worker checks FFmpeg once when it starts (apps/worker main), not per job: so does this process, untimed.
+await checkFfmpeg();
 const t0 = performance.now();
 const cpu0 = cpuSeconds("self+children");
 const out = await renderVideo(job);

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { startThrowawayPostgres } from "@photoreel/db/testing";
 import { keys } from "@photoreel/core";
 import sharp from "sharp";
@@ -107,6 +110,23 @@ describe("faults in the render pipeline", () => {
     await t.app.localProcessing!.idle();
     expect((await alice.caller.photos.get({ id: r.photoId })).status).toBe("ready");
   }, 60_000);
+
+  it("a worker whose FFmpeg lacks libx264 stops at start, saying so, and takes no job; a good worker then renders it", async () => {
+    worker?.child.kill("SIGKILL");
+    await worker?.exited;
+    const v = await alice.caller.videos.create(spec());
+    // The real FFmpeg, except that its encoder list (what the start-up check reads) has no libx264.
+    const dir = await mkdtemp(path.join(os.tmpdir(), "no-x264-"));
+    const fake = path.join(dir, "ffmpeg");
+    await writeFile(fake, `#!/bin/sh\nexec ffmpeg "$@" | grep -v libx264\n`, { mode: 0o755 });
+    const broken = spawnWorker({ ...t.env, FFMPEG_PATH: fake });
+    expect(await broken.exited).toBe(1);
+    expect(broken.logs.join("\n")).toMatch(/FFmpeg at .* lacks encoder libx264/);
+    expect((await alice.caller.videos.get({ id: v.id })).status).toBe("QUEUED");
+    await rm(dir, { recursive: true, force: true });
+    worker = spawnWorker(t.env);
+    await allReady([v.id], 90_000);
+  }, 120_000);
 });
 
 describe("the database restarts during a burst of requests", () => {

@@ -1,6 +1,7 @@
 import { utimes, writeFile } from "node:fs/promises";
 import { loadRemoteConfig } from "@photoreel/adapters";
 import { ConfigError, loadConfig } from "@photoreel/config";
+import { checkFfmpeg } from "@photoreel/render";
 import { pino } from "pino";
 import { startWorker } from "./worker";
 
@@ -10,6 +11,8 @@ const HEARTBEAT_FILE = "/tmp/worker-alive";
 async function main() {
   let config = loadConfig();
   if (config.STACK === "aws") config = loadConfig({ ...process.env, ...(await loadRemoteConfig(config, process.env)) });
+  // A broken image (no FFmpeg, no libx264, no drawtext) stops here, saying what is missing, and takes no job.
+  await checkFfmpeg();
   const worker = startWorker(config, log, { onAlive: () => void touch() });
   log.info({ concurrency: config.WORKER_CONCURRENCY }, "worker polling");
   let stopping = false;

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { promisify } from "node:util";
 import ffmpeg from "fluent-ffmpeg";
 import { abortError } from "./errors";
 
@@ -78,6 +79,54 @@ export function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<void> 
       else resolve();
     });
     cmd.run();
+  });
+}
+
+/**
+ * What renders use from FFmpeg that a build can lack (libx264 is GPL, drawtext needs libfreetype, xfade is 4.3+).
+ * Filters with a variable number of pads (concat, extractplanes, mergeplanes) are always built in, and
+ * fluent-ffmpeg's filter list leaves them out.
+ */
+export const REQUIRED_FFMPEG = {
+  encoders: ["libx264", "aac"],
+  filters: ["xfade", "zoompan", "tpad", "drawtext", "afade", "atrim"],
+  formats: ["mp4", "concat", "image2"],
+} as const;
+
+type Capabilities = Record<keyof typeof REQUIRED_FFMPEG, Record<string, unknown>>;
+
+/** The required encoders, filters and formats missing from `available`, e.g. "encoder libx264". */
+export function missingCapabilities(available: Capabilities): string[] {
+  const kinds = { encoders: "encoder", filters: "filter", formats: "format" } as const;
+  return (Object.keys(kinds) as (keyof typeof kinds)[]).flatMap((kind) =>
+    REQUIRED_FFMPEG[kind].filter((name) => !(name in available[kind])).map((name) => `${kinds[kind]} ${name}`),
+  );
+}
+
+/**
+ * Checks once, when the worker starts, that FFmpeg and ffprobe run and that FFmpeg has everything renders use, so
+ * a broken image stops at start with a message saying what is missing instead of failing every job. fluent-ffmpeg
+ * keeps what it learns for the process, so runs after this one skip its own per-process format and codec listing.
+ */
+export async function checkFfmpeg(): Promise<void> {
+  const cmd = ffmpeg().setFfmpegPath(FFMPEG);
+  let available: Capabilities;
+  try {
+    available = {
+      formats: await promisify(cmd.availableFormats.bind(cmd))(),
+      encoders: await promisify(cmd.availableEncoders.bind(cmd))(),
+      filters: await promisify(cmd.availableFilters.bind(cmd))(),
+    };
+  } catch (err) {
+    throw new Error(`FFmpeg could not be run as "${FFMPEG}": install it or set FFMPEG_PATH`, { cause: err });
+  }
+  const missing = missingCapabilities(available);
+  if (missing.length) throw new Error(`FFmpeg at "${FFMPEG}" lacks ${missing.join(", ")}: install a full build (Debian's ffmpeg package has them all)`);
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(FFPROBE, ["-version"], { stdio: "ignore" });
+    const fail = () => reject(new Error(`ffprobe could not be run as "${FFPROBE}": install it or set FFPROBE_PATH`));
+    child.on("error", fail);
+    child.on("close", (code) => (code === 0 ? resolve() : fail()));
   });
 }
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sharp from "sharp";
 import { TRANSITIONS, VideoSpecSchema, renderProfile, videoDuration, type RenderProfile, type VideoSpecInput } from "@photoreel/contracts";
-import { RenderInputError, planTimeline, probe, renderVideo, topLevelBoxes, type RenderInput } from "../src/index";
+import { REQUIRED_FFMPEG, RenderInputError, checkFfmpeg, missingCapabilities, planTimeline, probe, renderVideo, topLevelBoxes, type RenderInput } from "../src/index";
 import { countFrames, coverReference, frameAt, makePhoto, makeSine, ssim, tempDir, xfadeReference } from "./fixtures";
 
 let root: string;
@@ -256,5 +256,20 @@ describe("renderVideo", () => {
     await mkdir(path.dirname(workDir), { recursive: true });
     const out = await renderVideo({ spec: specOf(1), profile: tiny, photos: [photos[0]!], workDir });
     expect(out.videoPath.startsWith(workDir)).toBe(true);
+  });
+});
+
+describe("checkFfmpeg", () => {
+  it("passes on this machine's FFmpeg, which has everything renders use", async () => {
+    await expect(checkFfmpeg()).resolves.toBeUndefined();
+  });
+
+  it("names each encoder, filter and format a build lacks", () => {
+    const all = (names: readonly string[]) => Object.fromEntries(names.map((n) => [n, {}]));
+    const full = { encoders: all(REQUIRED_FFMPEG.encoders), filters: all(REQUIRED_FFMPEG.filters), formats: all(REQUIRED_FFMPEG.formats) };
+    expect(missingCapabilities(full)).toEqual([]);
+    const { libx264: _x, ...encoders } = full.encoders;
+    const { drawtext: _d, ...filters } = full.filters;
+    expect(missingCapabilities({ ...full, encoders, filters })).toEqual(["encoder libx264", "filter drawtext"]);
   });
 });
