@@ -14,7 +14,6 @@ async function main() {
   // A broken image (no FFmpeg, no libx264, no drawtext) stops here, saying what is missing, and takes no job.
   await checkFfmpeg();
   const worker = startWorker(config, log, { onAlive: () => void touch() });
-  log.info({ concurrency: config.WORKER_CONCURRENCY }, "worker polling");
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
