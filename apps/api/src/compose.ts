@@ -1,7 +1,7 @@
 import type { Config } from "@photoreel/config";
 import { createAwsAdapters, createAwsClients, credentialsOf, createCognitoTokenVerifier } from "@photoreel/adapters";
 import { createServices, systemClock, type PhotoProcessingTrigger, type Services, type TokenVerifier } from "@photoreel/core";
-import { audioRepository, createDb, migrateToLatest, pgRateLimiter, photoRepository, userRepository, type Db } from "@photoreel/db";
+import { audioRepository, createDb, migrateToLatest, pgRateLimiter, photoRepository, shareRepository, userRepository, type Db } from "@photoreel/db";
 import { sql } from "kysely";
 import type { Logger } from "pino";
 import { createLocalPhotoProcessing, type LocalPhotoProcessing } from "./local-photo-processing";
@@ -37,6 +37,7 @@ export async function composeApi(config: Config, log: Logger): Promise<ApiApp> {
     users: userRepository(db),
     photos,
     audio: audioRepository(db),
+    shares: shareRepository(db),
     rateLimiter: pgRateLimiter(db),
     processing,
     limits: {
@@ -46,6 +47,7 @@ export async function composeApi(config: Config, log: Logger): Promise<ApiApp> {
       quotaBytes: config.QUOTA_BYTES,
     },
     clock: systemClock,
+    publicUrl: config.PUBLIC_URL,
     autoConfirmSignUp: config.STACK === "embedded",
     adminEmails: config.ADMIN_EMAILS,
     rateLimits: {

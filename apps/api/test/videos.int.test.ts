@@ -70,8 +70,6 @@ describe("videos end to end on the embedded stack", () => {
     expect((await fetch(ready.posterUrl!)).headers.get("content-type")).toMatch(/image\/jpeg/);
     const list = await alice.caller.videos.list({ limit: 10 });
     expect(list.items.map((v) => v.id)).toContain(created.id);
-    const share = await alice.caller.videos.share({ id: created.id, expiresInHours: 1 });
-    expect((await fetch(share.url)).status).toBe(200);
   }, 120_000);
 
   it("adds uploaded music, trimmed to the video's length", async () => {
@@ -174,6 +172,37 @@ describe("videos end to end on the embedded stack", () => {
     }
     expect((await alice.caller.videos.get({ id: v.id })).status).toBe(v.status);
   });
+
+  it("shares a video: an app link that redirects to a fresh URL, expires, and dies with its video", async () => {
+    const v = await waitFor((await alice.caller.videos.create(smallSpec())).id, "READY");
+    const share = await alice.caller.videos.share({ id: v.id, expiresInHours: 168 });
+    expect(share.url).toMatch(new RegExp(`^${t.app.config.PUBLIC_URL}/s/[\\w-]{32}$`));
+    expect(new Date(share.expiresAt).getTime() - Date.now()).toBeGreaterThan(167 * 3600 * 1000);
+    const link = (url: string) => `${t.baseUrl}${new URL(url).pathname}`;
+    const hop = await fetch(link(share.url), { redirect: "manual" });
+    expect(hop.status).toBe(302);
+    expect(hop.headers.get("cache-control")).toBe("no-store");
+    // Short-lived: 10 minutes from now (signed at the start of its 5-minute signing window, so 600-900 s).
+    expect(Number(new URL(hop.headers.get("location")!).searchParams.get("X-Amz-Expires"))).toBeLessThanOrEqual(900);
+    const video = await fetch(link(share.url));
+    expect(video.status).toBe(200);
+    expect(video.headers.get("content-type")).toMatch(/video\/mp4/);
+    expect((await fetch(`${t.baseUrl}/s/${"A".repeat(32)}`)).status).toBe(404);
+    // Only the token's hash is stored.
+    const rows = await t.app.db.selectFrom("video_shares").select("token_hash").where("video_id", "=", v.id).execute();
+    expect(rows.map((r) => r.token_hash)).not.toContain(new URL(share.url).pathname.slice(3));
+
+    await t.app.db.updateTable("video_shares").set({ expires_at: new Date(Date.now() - 1000) }).where("video_id", "=", v.id).execute();
+    const expired = await fetch(link(share.url));
+    expect(expired.status).toBe(410);
+    expect(await expired.text()).toMatch(/expired; ask for a new one/);
+
+    const again = await alice.caller.videos.share({ id: v.id, expiresInHours: 1 });
+    expect((await fetch(link(again.url))).status).toBe(200);
+    await alice.caller.videos.delete({ id: v.id });
+    expect((await fetch(link(again.url))).status).toBe(404);
+    expect(await t.app.db.selectFrom("video_shares").select("token_hash").where("video_id", "=", v.id).execute()).toEqual([]);
+  }, 120_000);
 
   it("deletes a video with its outputs", async () => {
     const v = (await alice.caller.videos.list({ limit: 50 })).items.find((x) => x.status === "READY")!;

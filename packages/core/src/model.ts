@@ -88,6 +88,22 @@ export interface AudioRepository {
   delete(ownerId: string, id: string): Promise<AudioTrack | null>;
 }
 
+/** A share link of a video: `token_hash` is the SHA-256 of the secret in the link. */
+export interface VideoShare {
+  ownerId: string;
+  videoId: string;
+  expiresAt: Date;
+}
+
+export interface ShareRepository {
+  insert(tokenHash: string, share: VideoShare): Promise<void>;
+  /** Null when no such link exists (never shared, revoked, or its video deleted). */
+  find(tokenHash: string): Promise<VideoShare | null>;
+  /** Revokes every link of one video. */
+  deleteForVideo(ownerId: string, videoId: string): Promise<void>;
+  deleteForOwner(ownerId: string): Promise<void>;
+}
+
 export interface RateLimiter {
   /** Counts a hit on `key`; returns how many seconds to wait when over `limit` within `windowSeconds`. */
   hit(key: string, limit: number, windowSeconds: number): Promise<{ allowed: boolean; hits: number; retryAfterSeconds: number }>;

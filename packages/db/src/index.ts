@@ -5,3 +5,4 @@ export { userRepository } from "./repositories/users";
 export { photoRepository } from "./repositories/photos";
 export { audioRepository } from "./repositories/audio";
 export { pgRateLimiter } from "./repositories/rate-limits";
+export { shareRepository } from "./repositories/shares";

@@ -3,6 +3,7 @@ import * as m0001 from "./migrations/0001-users";
 import * as m0002 from "./migrations/0002-photos";
 import * as m0003 from "./migrations/0003-rate-limits";
 import * as m0004 from "./migrations/0004-user-deletion";
+import * as m0005 from "./migrations/0005-video-shares";
 
 /** An explicit list rather than a folder scan, so migrations survive bundling. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   "0002-photos": m0002,
   "0003-rate-limits": m0003,
   "0004-user-deletion": m0004,
+  "0005-video-shares": m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

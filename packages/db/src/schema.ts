@@ -54,9 +54,19 @@ export interface RateLimitsTable {
   hits: number;
 }
 
+export interface VideoSharesTable {
+  /** SHA-256 (hex) of the link's token; the token itself is never stored. */
+  token_hash: string;
+  owner_id: string;
+  video_id: string;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   photos: PhotosTable;
   audio_tracks: AudioTracksTable;
   rate_limits: RateLimitsTable;
+  video_shares: VideoSharesTable;
 }

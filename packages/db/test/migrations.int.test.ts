@@ -50,9 +50,9 @@ describe.each([
     expect(await migrateToLatest(b.db)).toEqual(migrationNames);
     expect(await migrateToLatest(b.db)).toEqual([]);
     const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' order by 1`.execute(b.db);
-    expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(["users", "photos", "audio_tracks", "rate_limits"]));
+    expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(["users", "photos", "audio_tracks", "rate_limits", "video_shares"]));
     await migrateDown(b.db);
-    const after = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns where table_name = 'users' and column_name = 'deleted_at'`.execute(b.db);
+    const after = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name = 'video_shares'`.execute(b.db);
     expect(after.rows[0]?.n).toBe(0);
     expect(await migrateToLatest(b.db)).toEqual([migrationNames.at(-1)]);
   });

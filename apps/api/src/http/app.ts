@@ -69,6 +69,21 @@ export function createHttpApp(app: ApiApp, log: Logger) {
     res.status(failed.length ? 503 : 200).json({ status: failed.length ? "unavailable" : "ok", checks });
   });
 
+  // Share links (videos.share): each visit redirects to a fresh short-lived presigned URL of the video.
+  x.get("/s/:token", async (req, res, next) => {
+    try {
+      const url = await app.services.videos.openShare(req.params.token);
+      res.setHeader("Cache-Control", "no-store");
+      res.redirect(302, url);
+    } catch (e) {
+      if (e instanceof DomainError && e.code === "NOT_FOUND") {
+        res.status(e.details?.expired ? 410 : 404).type("text/plain").send(e.message);
+      } else if (unavailableError(e)) {
+        res.status(503).setHeader("Retry-After", "5").type("text/plain").send("The service is briefly unavailable. Try again in a moment.");
+      } else next(e);
+    }
+  });
+
   // CSRF: state changes are POSTs with a JSON body, and we also refuse any cross-origin Origin header.
   // Together with SameSite=Strict cookies a foreign page can neither send nor forge them.
   x.use("/trpc", (req: Request, res: Response, next: NextFunction) => {

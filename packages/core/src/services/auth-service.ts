@@ -54,6 +54,7 @@ export function createAuthService(d: ServiceDeps) {
     async deleteAccount(user: VerifiedUser) {
       const row = await d.users.get(user.sub);
       await d.users.markDeleted(user.sub);
+      await d.shares.deleteForOwner(user.sub);
       for (;;) {
         const page = await d.jobs.listByOwner(user.sub, { limit: 100 });
         if (page.items.length === 0) break;

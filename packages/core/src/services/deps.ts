@@ -1,4 +1,4 @@
-import type { AudioRepository, PhotoRepository, RateLimiter, UserRepository } from "../model";
+import type { AudioRepository, PhotoRepository, RateLimiter, ShareRepository, UserRepository } from "../model";
 import type { BlobStore, Clock, IdentityProvider, RenderQueue, VideoJobStore } from "../ports";
 
 export interface Limits {
@@ -21,10 +21,13 @@ export interface ServiceDeps {
   users: UserRepository;
   photos: PhotoRepository;
   audio: AudioRepository;
+  shares: ShareRepository;
   rateLimiter: RateLimiter;
   processing: PhotoProcessingTrigger;
   limits: Limits;
   clock: Clock;
+  /** The browser-facing origin (PUBLIC_URL): share links point here. */
+  publicUrl: string;
   /** Embedded stack: confirm sign-ups immediately, there is no e-mail. */
   autoConfirmSignUp: boolean;
   /** Sign-ups with these e-mails join the `admin` group. */

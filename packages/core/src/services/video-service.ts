@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import {
   AUDIO_CONTENT_TYPES,
   VideoSpecSchema,
@@ -15,6 +16,10 @@ import type { ServiceDeps } from "./deps";
 import { sniffAudio } from "./sniff";
 
 const URL_EXPIRES_S = 60 * 60;
+/** A share link's redirect: long enough to start playing or downloading, short enough not to be worth passing on. */
+const SHARE_REDIRECT_S = 10 * 60;
+
+const shareTokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
 const MAX_ACTIVE_JOBS = 10;
 
 export function createVideoService(d: ServiceDeps) {
@@ -146,20 +151,35 @@ export function createVideoService(d: ServiceDeps) {
     async delete(ownerId: string, id: string) {
       const j = await getOwned(ownerId, id);
       if (j.status === "QUEUED" || j.status === "RENDERING") await d.jobs.requestCancel(ownerId, id);
+      await d.shares.deleteForVideo(ownerId, id);
       await deleteOutputs(j);
       await d.jobs.delete(ownerId, id);
       return { id };
     },
 
-    /** A download link anyone can open until it expires (S3 presigned, at most 7 days). */
+    /**
+     * A link anyone can open until it expires (at most 7 days): `/s/{token}` on this app, which redirects to a
+     * fresh presigned URL (openShare). A presigned URL handed out directly would die with the temporary
+     * credentials that signed it, hours before a week. Deleting the video revokes its links.
+     */
     async share(ownerId: string, id: string, expiresInHours: number) {
       const j = await getOwned(ownerId, id);
       if (j.status !== "READY" || !j.output) throw new DomainError("PRECONDITION_FAILED", "Only finished videos can be shared.");
-      const expiresIn = expiresInHours * 3600;
-      return {
-        url: await d.blobs.presignDownload(j.output.videoKey, expiresIn, { contentType: "video/mp4" }),
-        expiresAt: new Date(d.clock.now().getTime() + expiresIn * 1000).toISOString(),
-      };
+      const token = randomBytes(24).toString("base64url");
+      const expiresAt = new Date(d.clock.now().getTime() + expiresInHours * 3600 * 1000);
+      await d.shares.insert(shareTokenHash(token), { ownerId, videoId: id, expiresAt });
+      return { url: new URL(`/s/${token}`, d.publicUrl).href, expiresAt: expiresAt.toISOString() };
+    },
+
+    /** Where a share link leads now: a presigned URL of the video for SHARE_REDIRECT_S. */
+    async openShare(token: string): Promise<string> {
+      const gone = "This link doesn't lead to a video any more: it was never valid, or the video was deleted.";
+      const share = /^[\w-]{32}$/.test(token) ? await d.shares.find(shareTokenHash(token)) : null;
+      if (!share) throw new DomainError("NOT_FOUND", gone);
+      if (share.expiresAt <= d.clock.now()) throw new DomainError("NOT_FOUND", "This link has expired; ask for a new one.", { expired: true });
+      const j = await d.jobs.get(share.ownerId, share.videoId);
+      if (j?.status !== "READY" || !j.output) throw new DomainError("NOT_FOUND", gone);
+      return d.blobs.presignDownload(j.output.videoKey, SHARE_REDIRECT_S, { contentType: "video/mp4" });
     },
 
     async createAudioUpload(ownerId: string, f: UploadFile) {
