@@ -1,8 +1,9 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
-// `pnpm dev`: run the API on API_PORT (default 8080) with PUBLIC_URL=http://127.0.0.1:5173, so its CSRF origin check,
-// cookies and the bucket's CORS rule all name the dev server's origin; /trpc is proxied so cookies stay first-party.
+// `pnpm dev` runs the API on API_PORT (default 8080) with PUBLIC_URL=http://127.0.0.1:5173 (its dev script), so its
+// CSRF origin check, cookies and the bucket's CORS rule all name this server's origin; /trpc is proxied so cookies
+// stay first-party.
 const apiPort = process.env.API_PORT ?? "8080";
 const api = `http://127.0.0.1:${apiPort}`;
 
