@@ -88,7 +88,7 @@ export interface AudioRepository {
   delete(ownerId: string, id: string): Promise<AudioTrack | null>;
 }
 
-/** A share link of a video: `token_hash` is the SHA-256 of the secret in the link. */
+/** A share link of a video, stored under the SHA-256 of the token in the link (never the token itself). */
 export interface VideoShare {
   ownerId: string;
   videoId: string;

@@ -16,11 +16,11 @@ import type { ServiceDeps } from "./deps";
 import { sniffAudio } from "./sniff";
 
 const URL_EXPIRES_S = 60 * 60;
+const MAX_ACTIVE_JOBS = 10;
 /** A share link's redirect: long enough to start playing or downloading, short enough not to be worth passing on. */
 const SHARE_REDIRECT_S = 10 * 60;
 
 const shareTokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
-const MAX_ACTIVE_JOBS = 10;
 
 export function createVideoService(d: ServiceDeps) {
   const view = async (j: VideoJob): Promise<VideoView> => {
