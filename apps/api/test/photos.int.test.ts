@@ -143,13 +143,19 @@ describe("photos: tenant isolation", () => {
 });
 
 describe("account deletion", () => {
-  it("removes every object, row and job of the account, and nobody else's", async () => {
+  it("removes every object, row, job and share link of the account, and nobody else's", async () => {
     const alice = await t.signUp();
     const bob = await t.signUp();
     await uploadPhotos(t, alice.caller, [{ name: "a.jpg", type: "image/jpeg", body: await jpeg(120, 90, 4) }]);
     const [bobs] = await uploadPhotos(t, bob.caller, [{ name: "b.jpg", type: "image/jpeg", body: await jpeg(120, 90, 5) }]);
     expect(await objectsUnder(`users/${alice.user.sub}/`)).toHaveLength(3);
+    const { shares } = t.app.services.deps;
+    const week = new Date(Date.now() + 7 * 24 * 3600 * 1000);
+    await shares.insert("share-of-alice", { ownerId: alice.user.sub, videoId: crypto.randomUUID(), expiresAt: week });
+    await shares.insert("share-of-bob", { ownerId: bob.user.sub, videoId: crypto.randomUUID(), expiresAt: week });
     await alice.caller.auth.deleteAccount();
+    expect(await shares.find("share-of-alice")).toBeNull();
+    expect(await shares.find("share-of-bob")).toMatchObject({ ownerId: bob.user.sub });
     expect(await objectsUnder(`users/${alice.user.sub}/`)).toEqual([]);
     expect((await t.app.services.deps.photos.usage(alice.user.sub)).count).toBe(0);
     await expect(t.app.services.deps.identity.signIn(alice.email, alice.password)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
