@@ -1,7 +1,7 @@
 import { utimes, writeFile } from "node:fs/promises";
 import { loadRemoteConfig } from "@photoreel/adapters";
 import { ConfigError, loadConfig } from "@photoreel/config";
-import { checkFfmpeg } from "@photoreel/render";
+import { checkFfmpeg, useFfmpeg } from "@photoreel/render";
 import { pino } from "pino";
 import { startWorker } from "./worker";
 
@@ -12,6 +12,7 @@ async function main() {
   let config = loadConfig();
   if (config.STACK === "aws") config = loadConfig({ ...process.env, ...(await loadRemoteConfig(config, process.env)) });
   // A broken image (no FFmpeg, no libx264, no drawtext) stops here, saying what is missing, and takes no job.
+  useFfmpeg({ ffmpeg: config.FFMPEG_PATH, ffprobe: config.FFPROBE_PATH });
   await checkFfmpeg();
   const worker = startWorker(config, log, { onAlive: () => void touch() });
   let stopping = false;

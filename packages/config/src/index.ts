@@ -81,6 +81,9 @@ export const ConfigSchema = z.object({
   RESEND_AFTER_SECONDS: z.coerce.number().int().min(1).default(300),
   /** On SIGTERM the worker finishes its job within this grace, else hands it back. Keep under ECS stopTimeout. */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).default(20),
+  /** The worker's FFmpeg and ffprobe: a command on PATH or a path. */
+  FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
+  FFPROBE_PATH: z.string().min(1).default("ffprobe"),
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, "PUBLIC_URL"> & { PUBLIC_URL: string };

@@ -3,8 +3,12 @@ import { promisify } from "node:util";
 import ffmpeg from "fluent-ffmpeg";
 import { abortError } from "./errors";
 
-export const FFMPEG = process.env.FFMPEG_PATH ?? "ffmpeg";
-export const FFPROBE = process.env.FFPROBE_PATH ?? "ffprobe";
+const tools = { ffmpeg: "ffmpeg", ffprobe: "ffprobe" };
+
+/** Which FFmpeg and ffprobe every later run uses (the worker sets them from its config at start). */
+export function useFfmpeg(paths: { ffmpeg: string; ffprobe: string }): void {
+  Object.assign(tools, paths);
+}
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -42,7 +46,7 @@ export function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<void> 
   if (signal?.aborted) return Promise.reject(abortError(signal));
   const { inputs, outputOptions, output } = splitArgs(args);
   return new Promise((resolve, reject) => {
-    const cmd = ffmpeg().setFfmpegPath(FFMPEG);
+    const cmd = ffmpeg().setFfmpegPath(tools.ffmpeg);
     inputs.forEach((input, i) => {
       cmd.input(input.path);
       const global = i === 0 ? ["-hide_banner", "-nostdin", "-nostats", "-v", "error", "-progress", "pipe:2"] : [];
@@ -109,7 +113,7 @@ export function missingCapabilities(available: Capabilities): string[] {
  * keeps what it learns for the process, so runs after this one skip its own per-process format and codec listing.
  */
 export async function checkFfmpeg(): Promise<void> {
-  const cmd = ffmpeg().setFfmpegPath(FFMPEG);
+  const cmd = ffmpeg().setFfmpegPath(tools.ffmpeg);
   let available: Capabilities;
   try {
     available = {
@@ -118,13 +122,13 @@ export async function checkFfmpeg(): Promise<void> {
       filters: await promisify(cmd.availableFilters.bind(cmd))(),
     };
   } catch (err) {
-    throw new Error(`FFmpeg could not be run as "${FFMPEG}": install it or set FFMPEG_PATH`, { cause: err });
+    throw new Error(`FFmpeg could not be run as "${tools.ffmpeg}": install it or set FFMPEG_PATH`, { cause: err });
   }
   const missing = missingCapabilities(available);
-  if (missing.length) throw new Error(`FFmpeg at "${FFMPEG}" lacks ${missing.join(", ")}: install a full build (Debian's ffmpeg package has them all)`);
+  if (missing.length) throw new Error(`FFmpeg at "${tools.ffmpeg}" lacks ${missing.join(", ")}: install a full build (Debian's ffmpeg package has them all)`);
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(FFPROBE, ["-version"], { stdio: "ignore" });
-    const fail = () => reject(new Error(`ffprobe could not be run as "${FFPROBE}": install it or set FFPROBE_PATH`));
+    const child = spawn(tools.ffprobe, ["-version"], { stdio: "ignore" });
+    const fail = () => reject(new Error(`ffprobe could not be run as "${tools.ffprobe}": install it or set FFPROBE_PATH`));
     child.on("error", fail);
     child.on("close", (code) => (code === 0 ? resolve() : fail()));
   });
@@ -153,7 +157,7 @@ export interface ProbeResult {
 /** A small ffprobe wrapper (JSON output). Rejects when ffprobe cannot read the file. */
 export function probe(path: string, opts: { signal?: AbortSignal } = {}): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(FFPROBE, ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path], {
+    const child = spawn(tools.ffprobe, ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path], {
       stdio: ["ignore", "pipe", "pipe"],
       signal: opts.signal,
       killSignal: "SIGKILL",

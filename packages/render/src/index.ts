@@ -7,7 +7,7 @@ export { planTimeline, planChunks, pieces } from "./timeline";
 export type { RenderPlan, Chunk, Piece, SlideTiming } from "./timeline";
 export { parseProgress, parseProgressBlock, eta } from "./progress";
 export type { ProgressBlock, ProgressContext } from "./progress";
-export { checkFfmpeg, missingCapabilities, probe, REQUIRED_FFMPEG, runFfmpeg } from "./ffmpeg";
+export { checkFfmpeg, missingCapabilities, probe, REQUIRED_FFMPEG, runFfmpeg, useFfmpeg } from "./ffmpeg";
 export type { ProbeResult, ProbeStream } from "./ffmpeg";
 export { encoderArgs, slidesPerChunk } from "./encoder";
 export { topLevelBoxes } from "./mp4-boxes";
