@@ -125,6 +125,8 @@ const INTENTIONAL_DEFAULTS: Record<string, string> = {
   EMBEDDED_FREE_PORTS: "embedded stack only (stand-ins on free ports)",
   AWS_ACCESS_KEY_ID: "must stay unset on AWS: the SDK takes the task or Lambda role's credentials",
   AWS_SECRET_ACCESS_KEY: "must stay unset on AWS: the SDK takes the task or Lambda role's credentials",
+  FFMPEG_PATH: "the worker image installs Debian's ffmpeg on PATH",
+  FFPROBE_PATH: "the worker image installs Debian's ffmpeg (with ffprobe) on PATH",
 };
 /** Keys a target never reads. */
 const NOT_READ: Record<string, Record<string, string>> = {
