@@ -15,11 +15,10 @@ import { VideoSpecSchema, renderProfile, type RenderProfile, type VideoSpec } fr
 import {
   buildFilterGraph,
   encoderArgs,
-  KEN_BURNS_SCALE,
   planChunks,
   planTimeline,
+  prescaleFit,
   probe,
-  renderVideo,
   topLevelBoxes,
 } from "@photoreel/render";
 import { fitPhoto } from "@photoreel/render/prescale";
@@ -259,12 +258,10 @@ async function runNaive(rootDir: string, run: number, photos: string[], profile:
 /** Raw yuv420p frames of exactly the slideshow ours renders, made once (not timed). */
 async function renderRawFrames(rootDir: string, photos: string[], spec: VideoSpec, profile: RenderProfile): Promise<string> {
   const dir = await mkdtemp(path.join(rootDir, "raw-"));
-  const scale = spec.kenBurns ? KEN_BURNS_SCALE : 1;
-  const even = (n: number) => Math.round(n / 2) * 2;
   const fitted: string[] = [];
   for (const [i, p] of photos.entries()) {
     const dest = path.join(dir, `fit-${i}.jpg`);
-    await fitPhoto(p, dest, { width: even(profile.width * scale), height: even(profile.height * scale), fit: spec.fit });
+    await fitPhoto(p, dest, prescaleFit(spec, profile));
     fitted.push(dest);
   }
   const plan = planTimeline(spec, profile);
@@ -334,7 +331,6 @@ async function countFrames(file: string): Promise<number> {
   await new Promise((resolve) => child.on("close", resolve));
   return Number(out.trim());
 }
-
 
 function fmt(n: number): string {
   return n.toFixed(2);

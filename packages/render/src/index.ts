@@ -1,4 +1,4 @@
-export { renderVideo, buildMuxArgs, DEFAULT_FONT } from "./render-video";
+export { renderVideo, buildMuxArgs, prescaleFit, DEFAULT_FONT } from "./render-video";
 export type { RenderInput, RenderOutput } from "./render-video";
 export { RenderInputError } from "./errors";
 export { buildFilterGraph, kenBurnsMotion, KEN_BURNS_SCALE } from "./filter-graph";

@@ -5,6 +5,7 @@ import { abortError, RenderInputError } from "./errors";
 import { encoderArgs, slidesPerChunk } from "./encoder";
 import { probe, runFfmpeg } from "./ffmpeg";
 import { buildFilterGraph, KEN_BURNS_SCALE, quote } from "./filter-graph";
+import type { FitOptions } from "./prescale";
 import { prescaleInChild } from "./prescale-process";
 import { eta, parseProgress } from "./progress";
 import { planChunks, planTimeline } from "./timeline";
@@ -87,8 +88,7 @@ export async function renderVideo(input: RenderInput): Promise<RenderOutput> {
   }
 
   // Pre-scale each distinct photo once (and draw the poster), in a child process: see prescaleInChild.
-  const scale = spec.kenBurns ? KEN_BURNS_SCALE : 1;
-  const fit = { width: even(width * scale), height: even(height * scale), fit: spec.fit };
+  const fit = prescaleFit(spec, plan);
   const distinct = [...new Set(photos)];
   const fitted = new Map(distinct.map((src, i) => [src, path.join(workDir, `photo-${String(i).padStart(3, "0")}.jpg`)]));
   const slideFiles = photos.map((p) => fitted.get(p)!);
@@ -204,6 +204,15 @@ export function buildMuxArgs(opts: {
     maps.push("-map", "[a]", "-c:a", "aac", "-b:a", "160k");
   }
   return [...args, ...maps, "-movflags", "+faststart", opts.videoPath];
+}
+
+/**
+ * What each photo is pre-scaled to: the output frame, or KEN_BURNS_SCALE times it so the pan/zoom never upscales;
+ * even sides, as yuv420p needs.
+ */
+export function prescaleFit(spec: Pick<VideoSpec, "kenBurns" | "fit">, frame: { width: number; height: number }): FitOptions {
+  const scale = spec.kenBurns ? KEN_BURNS_SCALE : 1;
+  return { width: even(frame.width * scale), height: even(frame.height * scale), fit: spec.fit };
 }
 
 const even = (n: number) => Math.round(n / 2) * 2;
