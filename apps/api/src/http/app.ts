@@ -78,9 +78,11 @@ export function createHttpApp(app: ApiApp, log: Logger) {
     } catch (e) {
       if (e instanceof DomainError && e.code === "NOT_FOUND") {
         res.status(e.details?.expired ? 410 : 404).type("text/plain").send(e.message);
-      } else if (unavailableError(e)) {
-        res.status(503).setHeader("Retry-After", "5").type("text/plain").send("The service is briefly unavailable. Try again in a moment.");
-      } else next(e);
+      } else {
+        const unavailable = unavailableError(e);
+        if (!unavailable) return next(e);
+        res.status(503).setHeader("Retry-After", "5").type("text/plain").send(unavailable.message);
+      }
     }
   });
 
