@@ -20,6 +20,15 @@ export function templateConfigs(o) {
   };
 }
 
+/**
+ * The pipeline stack's template configuration for its self-update: the parameters it runs with now (from
+ * `aws cloudformation describe-stacks ... --query Stacks[0].Parameters`), so an update never resets one to its default.
+ * @param {{ ParameterKey: string, ParameterValue?: string, ResolvedValue?: string }[]} current
+ */
+export function pipelineConfig(current) {
+  return { Parameters: Object.fromEntries(current.map((p) => [p.ParameterKey, p.ParameterValue ?? ""])) };
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const outDir = process.argv[2] ?? "cfn";
   const need = (name) => {
@@ -34,6 +43,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     artifactBucket: need("ARTIFACT_BUCKET"),
     thumbnailerCodeKey: process.env.THUMBNAILER_CODE_KEY ?? `thumbnailer/${imageTag}.zip`,
   });
+  // The pipeline's own parameters, when the build could read them (PIPELINE_PARAMETERS_JSON, from describe-stacks).
+  if (process.env.PIPELINE_PARAMETERS_JSON) configs.pipeline = pipelineConfig(JSON.parse(process.env.PIPELINE_PARAMETERS_JSON));
   mkdirSync(outDir, { recursive: true });
   for (const [stack, body] of Object.entries(configs)) {
     writeFileSync(join(outDir, `${stack}.json`), `${JSON.stringify(body, null, 2)}\n`);

@@ -1,9 +1,14 @@
 // Bundles a Node app into dist/ with every @photoreel/* package and pure-JS dependency inlined.
 // Only native or asset-carrying modules stay external (installed beside the bundle in the container):
-// sharp (libvips binaries). The embedded stack is never bundled: it is for laptops, not AWS.
+// sharp (libvips binaries) and libheif-js (libheif's .wasm). The embedded stack is never bundled: it is for laptops,
+// not AWS. A bundle that holds the images package's HEIC decoder gets its worker-thread file copied beside it.
+import { copyFileSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+// The syntax level of the one pinned Node.js (.node-version) that runs every bundle: images and Lambda.
+const nodeMajor = readFileSync(fileURLToPath(new URL("../.node-version", import.meta.url)), "utf8").trim().split(".")[0];
 
 // esbuild is each app's own devDependency: resolve it from the app being built (the cwd), not from scripts/.
 const esbuild = createRequire(join(process.cwd(), "package.json")).resolve("esbuild");
@@ -14,15 +19,16 @@ if (!entry) {
   console.error("usage: node scripts/bundle.mjs <entry.ts> [outfile]");
   process.exit(2);
 }
-await build({
+const result = await build({
   entryPoints: [entry],
   outfile,
   bundle: true,
   platform: "node",
-  target: "node20",
+  target: `node${nodeMajor}`,
   format: "esm",
   sourcemap: true,
-  external: ["sharp", "@photoreel/local-stack", "pg-native"],
+  external: ["sharp", "libheif-js", "@photoreel/local-stack", "pg-native"],
+  metafile: true,
   // CommonJS dependencies use require() and __dirname (fluent-ffmpeg does); give the ESM bundle both.
   banner: {
     js: [
@@ -35,4 +41,7 @@ await build({
   },
   logLevel: "warning",
 });
-console.log(`bundled ${entry} -> ${outfile}`);
+// heic.ts starts `new Worker(new URL("./heif-worker.mjs", import.meta.url))`: the file must sit beside the bundle.
+const heifWorker = Object.keys(result.metafile.inputs).find((p) => p.endsWith("packages/images/src/heic.ts"));
+if (heifWorker) copyFileSync(resolve(dirname(heifWorker), "heif-worker.mjs"), join(dirname(outfile), "heif-worker.mjs"));
+console.log(`bundled ${entry} -> ${outfile}${heifWorker ? " (+ heif-worker.mjs)" : ""}`);

@@ -6,6 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure.sh
 set -e
+ensure_node
 ensure_pnpm
 ensure_media_tools
 ensure_chromium

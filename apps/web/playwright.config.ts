@@ -27,13 +27,13 @@ export default defineConfig({
     baseURL,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    viewport: { width: 1280, height: 900 },
+    viewport: { width: 1440, height: 900 },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 900 }, channel: undefined } }],
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1440, height: 900 }, channel: undefined } }],
   webServer: {
     // Build the web app, then start the whole stack (stand-ins, API, worker) serving it, on one origin.
     command: `${process.env.E2E_SKIP_BUILD ? "" : `"${process.execPath}" apps/web/node_modules/vite/bin/vite.js build apps/web --logLevel warn && `}exec "${process.execPath}" --import tsx apps/api/src/main.ts`,
@@ -49,6 +49,10 @@ export default defineConfig({
       PORT: port,
       EMBEDDED_FREE_PORTS: "true",
       ADMIN_EMAILS: "admin@example.com",
+      // Every spec signs its own users up from 127.0.0.1: more than a network's 10 sign-ups per 15 minutes. The
+      // limits themselves are tested over HTTP in apps/api/test/security/rate-limits.int.test.ts.
+      RATE_LIMIT_SIGNUP_PER_IP: "1000",
+      RATE_LIMIT_SIGNIN_PER_IP: "1000",
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn",
       NODE_ENV: "test",
     },

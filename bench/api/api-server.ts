@@ -1,24 +1,24 @@
 /**
- * Child process of api.bench.ts: the real API (startTestStack: embedded stand-ins + a fresh database on the real
- * PostgreSQL server), one signed-up user with a seeded library. Kept out of the load generator's process so
- * autocannon and the server never share an event loop. Talks to the parent over IPC.
+ * Child process of api.bench.ts: the embedded stand-ins and a fresh database on the real PostgreSQL server (the test
+ * kit's stack), one signed-up user with a seeded library, and the real API started through its own entry
+ * (`@photoreel/api-server/main`) as its own process, pointed at them. Kept out of the load generator's process so
+ * autocannon and the server never share an event loop, and the stand-ins out of the API's so its CPU is its own.
+ * Talks to the parent over IPC; the API process is profiled through a preloaded hook (profiler-hook.ts).
  */
 import { createHash, createHmac } from "node:crypto";
-import { writeFileSync } from "node:fs";
-import { Session } from "node:inspector/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { S3RequestPresigner } from "@aws-sdk/s3-request-presigner";
-import { resolveUser } from "@photoreel/api";
 import { keys } from "@photoreel/core";
-import { startTestStack, trpcHttp } from "../../apps/api/test/harness.ts";
-import { summarizeProfile, type Profile } from "./profile.ts";
+import { startTestStack } from "@photoreel/testkit";
+import { startApiProcess } from "./api-process.ts";
 import { seedPhotos, seedVideos } from "./seed.ts";
 
 export type ApiCommand = { cmd: "profile-start" } | { cmd: "profile-stop" } | { cmd: "breakdown"; iterations: number } | { cmd: "stop" };
 export interface ApiReady {
   kind: "ready";
   baseUrl: string;
+  /** The API process (what the bench measures the CPU of). */
+  apiPid: number;
   dbUrl: string;
   ownerId: string;
   token: string;
@@ -32,45 +32,31 @@ const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 10_000);
 const VIDEOS = Number(process.env.BENCH_VIDEOS ?? 25);
 
 const t = await startTestStack({ env: { QUOTA_PHOTOS: String(100_000_000), QUOTA_BYTES: String(2 ** 50) } });
-const email = `bench-${Date.now()}@example.com`;
-const password = "Correct-Horse-9";
-const up = await trpcHttp(t.baseUrl, "auth.signUp", { email, password });
-if (up.status !== 200) throw new Error(`sign-up failed: ${up.status} ${JSON.stringify(up.body)}`);
-const inn = await trpcHttp(t.baseUrl, "auth.signIn", { email, password });
-const signedIn = (inn.body.result?.data as { accessToken?: string } | undefined)?.accessToken;
-if (!signedIn) throw new Error(`sign-in failed: ${inn.status} ${JSON.stringify(inn.body)}`);
-const token: string = signedIn;
-const user = await t.app.verifier.verifyAccessToken(token);
+const { user, accessToken: token } = await t.signUp(`bench-${Date.now()}@example.com`);
 const t0 = performance.now();
 const photoIds = await seedPhotos(t.app.db, user.sub, PHOTOS);
-await seedVideos(t.app.services.deps.jobs, user.sub, photoIds, VIDEOS);
+await seedVideos(t.app.adapters.jobs, user.sub, photoIds, VIDEOS);
 const seedSeconds = (performance.now() - t0) / 1000;
-send({ kind: "ready", baseUrl: t.baseUrl, dbUrl: t.env.DATABASE_URL!, ownerId: user.sub, token, photos: PHOTOS, videos: VIDEOS, seedSeconds } satisfies ApiReady);
 
-let session: Session | null = null;
+const { child: api, baseUrl, stop: stopApi } = await startApiProcess({
+  ...t.env,
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
+  QUOTA_PHOTOS: String(100_000_000),
+  QUOTA_BYTES: String(2 ** 50),
+}, { preload: [fileURLToPath(new URL("./profiler-hook.ts", import.meta.url))] });
+send({ kind: "ready", baseUrl, apiPid: api.proc.pid!, dbUrl: t.env.DATABASE_URL!, ownerId: user.sub, token, photos: PHOTOS, videos: VIDEOS, seedSeconds } satisfies ApiReady);
 
 process.on("message", (m: ApiCommand) => {
   void handle(m).catch((err: unknown) => send({ kind: "error", message: String(err instanceof Error ? err.stack : err) }));
 });
 
 async function handle(m: ApiCommand) {
-  if (m.cmd === "profile-start") {
-    session = new Session();
-    session.connect();
-    await session.post("Profiler.enable");
-    await session.post("Profiler.setSamplingInterval", { interval: 200 });
-    await session.post("Profiler.start");
-    send({ kind: "ok" });
-  } else if (m.cmd === "profile-stop") {
-    const { profile } = (await session!.post("Profiler.stop")) as { profile: Profile };
-    session!.disconnect();
-    session = null;
-    const file = join(tmpdir(), `photoreel-api-bench-${Date.now()}.cpuprofile`);
-    writeFileSync(file, JSON.stringify(profile));
-    send({ kind: "profile", summary: summarizeProfile(profile), file });
+  if (m.cmd === "profile-start" || m.cmd === "profile-stop") {
+    send(await api.request(m));
   } else if (m.cmd === "breakdown") {
     send({ kind: "breakdown", rows: await breakdown(m.iterations) });
   } else {
+    await stopApi();
     await t.stop();
     send({ kind: "stopped" });
     process.exit(0);
@@ -78,15 +64,16 @@ async function handle(m: ApiCommand) {
 }
 
 /**
- * Sequential, in-process costs of the pieces of one photos.list request (no HTTP, no concurrency). CPU time is this
- * process's (user + system), which a noisy neighbour inflates far less than wall time; for database calls the wall
- * time includes PostgreSQL's share.
+ * Sequential, in-process costs of the pieces of one photos.list request (no HTTP, no concurrency), on the same
+ * service graph the API composes (the test kit composes it with the same function). CPU time is this process's
+ * (user + system), which a noisy neighbour inflates far less than wall time; for database calls the wall time
+ * includes PostgreSQL's share.
  */
 async function breakdown(n: number) {
-  const d = t.app.services.deps;
+  const d = t.app.adapters;
   const opts = { sort: "uploaded" as const, limit: 50 };
   const time = async (name: string, per: string, iterations: number, fn: () => Promise<unknown>) => {
-    for (let i = 0; i < Math.min(20, iterations); i++) await fn(); // warm
+    for (let i = 0; i < Math.max(50, Math.min(200, iterations)); i++) await fn(); // warm: JIT and caches, as under load
     const c = process.cpuUsage();
     const s = performance.now();
     for (let i = 0; i < iterations; i++) await fn();
@@ -94,17 +81,20 @@ async function breakdown(n: number) {
     return { name, per, wallMs: (performance.now() - s) / iterations, cpuMs: (cpu.user + cpu.system) / 1000 / iterations };
   };
   const key = keys.photoThumb(user.sub, photoIds[0]!);
+  const listed = { result: { data: await t.app.services.photos.list(user.sub, opts) } };
   const presigner = reusedPresigner();
   return [
     await time("auth: verifyAccessToken (aws-jwt-verify)", "request", n, () => t.app.verifier.verifyAccessToken(token)),
     await time("auth: users.ensure (upsert + select)", "request", n, () => d.users.ensure(user.sub, user.username)),
-    await time("auth: resolveUser total (liveness cached)", "request", n, () => resolveUser(t.app.services, t.app.verifier, token)),
+    await time("auth: resolveSession total (liveness cached)", "request", n, () => t.app.services.auth.resolveSession(token)),
     await time("db: photos repository list (51 rows)", "request", n, () => d.photos.list(user.sub, opts)),
     await time("s3: presignDownload (adapter, getSignedUrl)", "URL", n * 10, () => d.blobs.presignDownload(key, 900)),
     await time("s3: presignDownload x100 (Promise.all)", "request", Math.ceil(n / 4), () => Promise.all(Array.from({ length: 100 }, () => d.blobs.presignDownload(key, 900)))),
     await time("s3: reused S3RequestPresigner (alternative)", "URL", n * 10, () => presigner(key)),
     await time("service: photos.list (db + 100 presigns)", "request", Math.ceil(n / 4), () => t.app.services.photos.list(user.sub, opts)),
     await time("service: videos.list (dynalite + 60 presigns)", "request", Math.ceil(n / 4), () => t.app.services.videos.list(user.sub, { limit: 20 })),
+    await time("service: auth.me (users.get)", "request", n, () => t.app.services.auth.me(user)),
+    await time("json: JSON.stringify of a photos.list response", "request", n, async () => JSON.stringify(listed)),
   ];
 }
 

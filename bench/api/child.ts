@@ -8,11 +8,14 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Runs a TypeScript file in its own Node process (same loader as this one: tsx) with an IPC channel. */
-export function startChild(file: string, env: Record<string, string> = {}): Child {
-  const proc = spawn(process.execPath, [...process.execArgv, file], {
+/**
+ * Runs a TypeScript file in its own Node process (same loader as this one: tsx) with an IPC channel; `preload`
+ * modules are imported before it.
+ */
+export function startChild(file: string, env: Record<string, string> = {}, opts: { preload?: string[]; stdout?: "inherit" | "ignore" } = {}): Child {
+  const proc = spawn(process.execPath, [...process.execArgv, ...(opts.preload ?? []).flatMap((p) => ["--import", p]), file], {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    stdio: ["ignore", opts.stdout ?? "inherit", "inherit", "ipc"],
   });
   const inbox: unknown[] = [];
   const waiters: { resolve: (m: unknown) => void; reject: (e: Error) => void }[] = [];

@@ -9,12 +9,10 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createCaller, createInnerContext, memorySession } from "@photoreel/api";
-import { VideoSpecSchema, renderProfile } from "@photoreel/contracts";
+import { VideoSpecSchema } from "@photoreel/contracts";
 import { keys } from "@photoreel/core";
-import { renderVideo } from "@photoreel/render";
-import { startTestStack, PASSWORD, type TestStack } from "../../apps/api/test/harness.ts";
-import { draftSpec, uploadPhotos } from "../../apps/api/test/uploads.ts";
-import { spawnWorker, until, type WorkerProcess } from "../../apps/api/test/worker-process.ts";
+import { renderProfile, renderVideo } from "@photoreel/render";
+import { draftSpec, PASSWORD, spawnWorker, startTestStack, until, uploadPhotos, type TestStack, type WorkerProcess } from "@photoreel/testkit";
 import { makePhoto } from "../render/photos.ts";
 
 const short = process.argv.includes("--short");
@@ -115,7 +113,7 @@ try {
   );
 
   // Poll the job records (what videos.list reads: one query per user) until nothing is QUEUED or RENDERING.
-  const jobs = stack.app.services.deps.jobs;
+  const jobs = stack.app.adapters.jobs;
   const wanted = new Set(videos.map((v) => v.videoId));
   let lastReport = 0;
   const done = await until(
@@ -141,7 +139,7 @@ try {
   const logs = workers.flatMap((w) => w.logs);
   for (const j of done) {
     const found: string[] = [];
-    for await (const o of stack.app.services.deps.blobs.list(keys.videoPrefix(j.ownerId, j.videoId))) found.push(o.key);
+    for await (const o of stack.app.adapters.blobs.list(keys.videoPrefix(j.ownerId, j.videoId))) found.push(o.key);
     const expected = [keys.poster(j.ownerId, j.videoId), keys.video(j.ownerId, j.videoId)];
     if (JSON.stringify(found.sort()) !== JSON.stringify(expected)) failures.push(`${j.videoId}: outputs ${JSON.stringify(found)}`);
     const renders = logs.filter((l) => l.includes(j.videoId) && l.includes("render ready")).length;

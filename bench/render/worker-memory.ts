@@ -1,21 +1,23 @@
 /**
  * The worker's peak memory on a long job, measured on the worker itself: the bundle its image runs, with its
  * image's process settings, against the embedded stack, rendering a video made through the API from uploaded
- * photos. Peak RSS is the worker's whole process tree (node, its pre-scale child, every FFmpeg run).
+ * photos. Peak memory is the worker's whole process tree (node, its pre-scale child, every FFmpeg run), as summed
+ * PSS (what the container is charged) and as summed RSS.
  */
 import { execFile } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { WORKER_PROCESS_ENV } from "@photoreel/config";
-import { startTestStack } from "../../apps/api/test/harness.ts";
-import { uploadPhotos } from "../../apps/api/test/uploads.ts";
-import { BUNDLED_WORKER, spawnWorker, until } from "../../apps/api/test/worker-process.ts";
+import { BUNDLED_WORKER, spawnWorker, startTestStack, until, uploadPhotos } from "@photoreel/testkit";
 import { sampleTreeRss, treeRss } from "./proc-tree.ts";
 
 export interface WorkerMemoryRun {
   /** Seconds from create to READY. */
   seconds: number;
+  /** Peak of the summed PSS over the worker's process tree: what the target is measured in (see treeMemory). */
+  peakPss: number;
+  /** Peak of the summed RSS: counts shared libraries once per process, printed beside PSS for comparison. */
   peakRss: number;
   /** The worker's node process alone: its peak, its size when the tree peaked, and when idle before the job. */
   nodePeakRss: number;
@@ -27,7 +29,7 @@ export interface WorkerMemoryRun {
 
 export async function measureWorkerMemory(opts: {
   photos: string[];
-  spec: { resolution: "720p" | "1080p"; secondsPerPhoto: number };
+  spec: { resolution: "720p" | "1080p" | "2160p"; secondsPerPhoto: number };
   dir: string;
 }): Promise<WorkerMemoryRun> {
   await promisify(execFile)("pnpm", ["run", "build"], { cwd: path.dirname(path.dirname(BUNDLED_WORKER)) });
@@ -74,7 +76,7 @@ export async function measureWorkerMemory(opts: {
     const peakRss = sampler.stop();
     const file = path.join(opts.dir, "worker-memory.mp4");
     await writeFile(file, Buffer.from(await (await fetch(ready.videoUrl!)).arrayBuffer()));
-    return { seconds, peakRss, nodePeakRss: sampler.rootPeak(), nodeAtPeakRss: sampler.rootAtPeak(), idleRss, file };
+    return { seconds, peakRss, peakPss: sampler.peakPss(), nodePeakRss: sampler.rootPeak(), nodeAtPeakRss: sampler.rootAtPeak(), idleRss, file };
   } finally {
     worker.child.kill("SIGKILL");
     await t.stop();

@@ -1,7 +1,8 @@
 /**
- * Thumbnail pipeline benchmark: 12 MP (4032x3024) JPEGs with gradient + noise content (~3-6 MB each).
+ * Thumbnail pipeline benchmark: 12 MP (4032x3024) JPEGs with gradient + noise content (~3-6 MB each), and a 12 MP
+ * HEIC beside the same picture as a 12 MP JPEG (issue #15's figure: HEIC at most 2x the JPEG's time, peak RSS).
  *
- *   pnpm exec tsx bench/thumbnail/thumbnail.bench.ts [--short]
+ *   pnpm exec tsx bench/thumbnail/thumbnail.bench.ts [--short] [--formats (HEIC vs JPEG only)]
  *
  * Every measured run happens in a fresh child process so each peak RSS (VmHWM) belongs to one pipeline and
  * one concurrency alone. Compares processPhoto's design against alternatives and a naive baseline in the same run
@@ -21,6 +22,7 @@ import { readExifFields } from "../../packages/images/src/exif";
 import { renderSizes } from "../../packages/images/src/process-photo";
 import type { RenderStrategy } from "../../packages/images/src/process-photo";
 import { realisticJpeg } from "../../packages/images/src/test-support/corpus";
+import { heifEnc } from "../../packages/images/src/test-support/heif";
 
 const WIDTH = 4032;
 const HEIGHT = 3024;
@@ -33,6 +35,18 @@ interface ChildJob {
   files: string[];
   warmup: number;
 }
+/** HEIC vs JPEG of the same picture: processPhoto on each, interleaved, then peak RSS of each format on its own. */
+interface FormatJob {
+  formats: true;
+  files: string[];
+  rounds: number;
+}
+interface FormatResult {
+  ms: number[];
+  cpuMs: number[];
+  peakRssMb: number;
+}
+
 /** Latency: all pipelines in one process, interleaved photo by photo so load drift on a shared machine hits all alike. */
 interface LatencyJob {
   latency: true;
@@ -153,7 +167,74 @@ async function latencyChild(job: LatencyJob): Promise<Record<string, number[]>> 
   return out;
 }
 
-function runChild<T>(job: ChildJob | LatencyJob, env: NodeJS.ProcessEnv = {}): Promise<T> {
+/** One format per process (so VmHWM is that format's alone); `files` alternate with the other process's by round. */
+async function formatChild(job: FormatJob): Promise<FormatResult> {
+  sharp.cache(false);
+  const [file] = job.files;
+  if (!file) throw new Error("no file");
+  await processPhoto(file, OPTS); // warm-up: module loads, libheif compile
+  const ms: number[] = [];
+  const cpuMs: number[] = [];
+  for (let i = 0; i < job.rounds; i++) {
+    const cpu = process.cpuUsage();
+    const t = performance.now();
+    await processPhoto(file, OPTS);
+    ms.push(performance.now() - t);
+    const used = process.cpuUsage(cpu);
+    cpuMs.push((used.user + used.system) / 1000);
+  }
+  return { ms, cpuMs, peakRssMb: await peakRssMb() };
+}
+
+/** A picture that compresses like a phone photo: a gradient under softened noise (grain, not static). */
+async function photoLike(width: number, height: number): Promise<Buffer> {
+  const grain = await sharp({ create: { width, height, channels: 3, background: "#000", noise: { type: "gaussian", mean: 128, sigma: 50 } } })
+    .blur(1.2)
+    .raw()
+    .toBuffer();
+  return sharp(await realisticJpeg(width, height, 3, 95))
+    .blur(2)
+    .composite([{ input: grain, raw: { width, height, channels: 3 }, blend: "soft-light" }])
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+}
+
+async function heicVersusJpeg(dir: string, short: boolean) {
+  // --short keeps test.sh quick (x265 encodes the input at ~1 MP/s on a loaded machine); the figures are the full run's.
+  const [width, height] = short ? [1600, 1200] : [WIDTH, HEIGHT];
+  const rounds = short ? 3 : 9;
+  const t = performance.now();
+  const picture = await photoLike(width, height);
+  const jpegFile = join(dir, "same.jpg");
+  const heicFile = join(dir, "same.heic");
+  await writeFile(jpegFile, await sharp(picture).jpeg({ quality: 90 }).toBuffer());
+  await writeFile(heicFile, await heifEnc(picture, { quality: 50, x265Preset: "veryfast", timeoutMs: 1_800_000 }));
+  const mb = async (f: string) => ((await readFile(f)).length / 1e6).toFixed(1);
+  console.log(
+    `\n${(width * height / 1e6).toFixed(0)} MP HEIC vs the same picture as JPEG (q90): ${await mb(heicFile)} MB vs ${await mb(jpegFile)} MB ` +
+      `(made in ${((performance.now() - t) / 1000).toFixed(0)} s with heif-enc/x265 q50, preset veryfast); processPhoto (metadata + preview + thumbnail), ` +
+      `${rounds} rounds each, the two processes alternating:`,
+  );
+  const jpeg: FormatResult = { ms: [], cpuMs: [], peakRssMb: 0 };
+  const heic: FormatResult = { ms: [], cpuMs: [], peakRssMb: 0 };
+  // Alternate short processes so load drift hits both formats alike; each keeps its own peak RSS.
+  for (let r = 0; r < 3; r++) {
+    for (const [file, acc] of (r % 2 ? [[heicFile, heic], [jpegFile, jpeg]] : [[jpegFile, jpeg], [heicFile, heic]]) as [string, FormatResult][]) {
+      const out = await runChild<FormatResult>({ formats: true, files: [file], rounds: Math.ceil(rounds / 3) });
+      acc.ms.push(...out.ms);
+      acc.cpuMs.push(...out.cpuMs);
+      acc.peakRssMb = Math.max(acc.peakRssMb, out.peakRssMb);
+    }
+  }
+  for (const [name, r] of [["JPEG", jpeg], ["HEIC", heic]] as const) {
+    console.log(`  ${name}  median ${median(r.ms).toFixed(0).padStart(5)} ms wall, ${median(r.cpuMs).toFixed(0).padStart(5)} ms CPU; peak RSS ${r.peakRssMb.toFixed(0)} MB (VmHWM, Node + tsx included)`);
+  }
+  const ratio = median(heic.ms) / median(jpeg.ms);
+  const cpuRatio = median(heic.cpuMs) / median(jpeg.cpuMs);
+  console.log(`  HEIC/JPEG: ${ratio.toFixed(2)}x wall, ${cpuRatio.toFixed(2)}x CPU (target: wall <= 2x)`);
+}
+
+function runChild<T>(job: ChildJob | LatencyJob | FormatJob, env: NodeJS.ProcessEnv = {}): Promise<T> {
   const self = fileURLToPath(import.meta.url);
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [...process.execArgv, self, "--child", JSON.stringify(job)], {
@@ -185,6 +266,13 @@ async function main() {
   const concurrencies = short ? [1] : [1, 2];
 
   const dir = await mkdtemp(join(tmpdir(), "thumbnail-bench-"));
+  if (process.argv.includes("--formats")) {
+    // Only the HEIC-vs-JPEG figure.
+    console.log(`load average before: ${loadavg().map((l) => l.toFixed(1)).join(" ")} (${availableParallelism()} cores)`);
+    await heicVersusJpeg(dir, short).finally(() => rm(dir, { recursive: true, force: true }));
+    console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+    return;
+  }
   try {
     const t = performance.now();
     const sources: string[] = [];
@@ -250,6 +338,7 @@ async function main() {
       `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ")}`;
     console.log(line(header));
     for (const row of rows) console.log(line(row));
+    await heicVersusJpeg(dir, short);
     console.log(`load average after: ${load()}`);
 
     if (errors.length > 0) {
@@ -265,8 +354,8 @@ async function main() {
 
 const childArg = process.argv.indexOf("--child");
 if (childArg !== -1) {
-  const job = JSON.parse(process.argv[childArg + 1] ?? "{}") as ChildJob | LatencyJob;
-  const result = "latency" in job ? await latencyChild(job) : await child(job);
+  const job = JSON.parse(process.argv[childArg + 1] ?? "{}") as ChildJob | LatencyJob | FormatJob;
+  const result = "formats" in job ? await formatChild(job) : "latency" in job ? await latencyChild(job) : await child(job);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } else {
   await main();

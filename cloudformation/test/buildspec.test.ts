@@ -44,28 +44,34 @@ describe("buildspec.yml", () => {
     );
   });
 
-  it("installs Node 22, pnpm 12.4.2 and FFmpeg", () => {
-    expect(doc.phases.install!["runtime-versions"]).toMatchObject({ nodejs: 22 });
-    expect(indexOf(/npm i(nstall)? -g pnpm@12\.4\.2\b/)).toBeGreaterThanOrEqual(0);
-    expect(indexOf(/apt-get install .*ffmpeg/)).toBeGreaterThanOrEqual(0);
+  it("installs the pinned Node.js (ensure_node, before anything runs node) and the pinned Python tools", () => {
+    expect(indexOf(/ensure\.sh && ensure_node\b/)).toBe(0);
+    expect(doc.phases.install!["runtime-versions"]?.nodejs).toBeUndefined();
+    expect(indexOf(/pip3? install .*-r scripts\/ci\/python-tools\.txt/)).toBeGreaterThan(0);
   });
 
-  it("installs frozen, then lints, typechecks, tests and builds, in that order, before any image is pushed", () => {
-    const steps = [/pnpm install --frozen-lockfile/, /^pnpm lint$/, /^pnpm typecheck$/, /^pnpm test$/, /^pnpm build$/, /docker push/];
+  it("builds once, tests in that image, and pushes only after the tests passed", () => {
+    const steps = [/docker build .*--target build -t photoreel-build \.$/, /docker build .*--target test -t photoreel-test \.$/, /^docker run --rm photoreel-test$/, /push-image\.sh "\$API_REPOSITORY_URI"/, /push-image\.sh "\$WORKER_REPOSITORY_URI"/];
     const at = steps.map(indexOf);
     expect(at.every((i) => i >= 0), JSON.stringify(at)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(doc.phases.build!["on-failure" as never]).toBe("ABORT");
+    // Nothing is installed or built on the host: the image is what gets tested and shipped.
+    expect(all.filter((c) => /pnpm (install|build|test|lint|typecheck)|apt-get install/.test(c))).toEqual([]);
   });
 
-  it("builds and pushes both images tagged with the commit", () => {
+  it("pushes each image once per commit, packaged from the build image", () => {
     for (const app of ["api", "worker"]) {
-      expect(indexOf(new RegExp(`docker build .*-f apps/${app}/Dockerfile`))).toBeGreaterThanOrEqual(0);
-      expect(all.some((c) => /docker push/.test(c) && c.includes(`${app.toUpperCase()}_REPOSITORY_URI`) && c.includes("IMAGE_TAG"))).toBe(true);
+      const cmd = all.find((c) => c.includes(`push-image.sh "$${app.toUpperCase()}_REPOSITORY_URI"`))!;
+      expect(cmd).toContain(`"$IMAGE_TAG" apps/${app}/Dockerfile`);
+      expect(cmd).toContain("--build-arg BUILD_IMAGE=photoreel-build");
     }
+    expect(all.some((c) => /^docker push/.test(c))).toBe(false); // only through the idempotent script
     expect(indexOf(/IMAGE_TAG=.*CODEBUILD_RESOLVED_SOURCE_VERSION/)).toBeGreaterThanOrEqual(0);
   });
 
-  it("uploads the thumbnailer zip and writes one template configuration per deployed stack", () => {
+  it("uploads the thumbnailer zip from the build image and writes one template configuration per deployed stack", () => {
+    expect(indexOf(/docker cp "\$id:\/out\/thumbnailer"/)).toBeGreaterThanOrEqual(0);
     expect(indexOf(/aws s3 cp .*thumbnailer.*\.zip\S* .*ARTIFACT_BUCKET/)).toBeGreaterThanOrEqual(0);
     expect(doc.artifacts.files).toEqual(expect.arrayContaining(["cfn/*.json", "cloudformation/*.yml"]));
     expect(indexOf(/THUMBNAILER_CODE_KEY="thumbnailer\/\$IMAGE_TAG\.zip" node cloudformation\/template-config\.mjs cfn$/)).toBeGreaterThanOrEqual(0);

@@ -19,14 +19,16 @@ const key = (k: string) => `${bucket}/${k}`;
 const exp = (name: string) => String(r.importValue(`${ENV}-${name}`));
 const queues = { render: exp("RenderQueueArn"), preview: exp("PreviewQueueArn"), dlq: exp("DeadLetterQueueArn") };
 const table = exp("VideosTableArn");
-const secret = exp("DatabaseSecretArn");
+// The apps' database secret is the least-privilege app role's; the master secret reaches no task or Lambda role.
+const secret = exp("AppDatabaseSecretArn");
+const workerTasks = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/photoreel-${ENV}/*`;
 const userPool = exp("UserPoolArn");
 const ssm = [`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/photoreel/${ENV}`, `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/photoreel/${ENV}/*`];
 
 type App = "api" | "worker" | "thumbnailer";
 const APP_SERVICES: Record<App, string[]> = {
   api: ["s3", "sqs", "dynamodb", "cognito-idp", "ssm", "secretsmanager"],
-  worker: ["s3", "sqs", "dynamodb", "ssm", "secretsmanager"],
+  worker: ["s3", "sqs", "dynamodb", "ssm"], // no database, so no database secret
   thumbnailer: ["s3", "ssm", "secretsmanager"],
 };
 const NOT_NEEDED: Record<App, Record<string, string>> = {
@@ -44,15 +46,28 @@ const NOT_NEEDED: Record<App, Record<string, string>> = {
 const LIBRARY_ACTIONS: Record<string, string[]> = {
   "sqs-consumer": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"],
 };
+/**
+ * What the ADOT collector (the tasks' sidecar, the Lambda's layer) calls with the app's role to send spans to X-Ray.
+ * X-Ray has no resource-level permissions (its actions accept only Resource "*"): the one reasoned exception to
+ * "never *", for exactly these actions.
+ */
+const XRAY_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"];
 /** Grants no SDK call in the code explains: the platform's own needs. */
-const EXTRA_GRANTS: Partial<Record<App, string[]>> = {
-  thumbnailer: ["logs:CreateLogStream", "logs:PutLogEvents"], // the Lambda writes its own log group
+const EXTRA_GRANTS: Record<App, string[]> = {
+  api: [...XRAY_ACTIONS],
+  thumbnailer: [
+    "logs:CreateLogStream", "logs:PutLogEvents", // the Lambda writes its own log group
+    "sqs:SendMessage", // Lambda sends events that failed every retry to the on-failure queue with this role
+    ...XRAY_ACTIONS,
+  ],
+  // The ECS agent's task-protection endpoint acts with the task role (apps/worker/src/task-protection.ts).
+  worker: ["ecs:UpdateTaskProtection", "ecs:GetTaskProtection", ...XRAY_ACTIONS],
 };
 /** Everything each role may name as a resource. */
 const ALLOWED: Record<App, string[]> = {
   api: [bucket, key("users/*"), queues.render, queues.preview, queues.dlq, table, `${table}/index/*`, userPool, secret, ...ssm],
-  worker: [bucket, key("users/*/photos/*"), key("users/*/audio/*"), key("users/*/videos/*"), queues.render, queues.preview, queues.dlq, table, `${table}/index/*`, secret, ...ssm],
-  thumbnailer: [key("users/*/photos/*"), secret, ...ssm, "att(media.ThumbnailerLogGroup.Arn)"],
+  worker: [bucket, key("users/*/photos/*"), key("users/*/audio/*"), key("users/*/videos/*"), queues.render, queues.preview, queues.dlq, table, `${table}/index/*`, workerTasks, ...ssm],
+  thumbnailer: [key("users/*/photos/*"), secret, ...ssm, "att(media.ThumbnailerLogGroup.Arn)", "att(media.ThumbnailerFailureQueue.Arn)"],
 };
 /** Where a derived action of a service is expected to work for the app (any one will do). */
 const PROBES: Record<App, Record<string, string[]>> = {
@@ -92,6 +107,17 @@ function derivedActions(app: App): { action: string; from: string }[] {
   for (const [lib, actions] of Object.entries(LIBRARY_ACTIONS))
     if (appDependsOn(app, lib)) out.push(...actions.map((action) => ({ action, from: lib })));
   return out.filter((a) => !(a.action in NOT_NEEDED[app]));
+}
+
+/**
+ * Resources a role names outside its app's own (ALLOWED). Resource "*" passes only in a statement whose actions are
+ * all X-Ray's span-sending ones; any other action beside them, or alone, with "*" is reported.
+ */
+function outsideResources(app: App, statements: Statement[]): string[] {
+  return statements.flatMap((s) => {
+    const xrayOnly = s.actions.length > 0 && s.actions.every((a) => XRAY_ACTIONS.includes(a));
+    return s.resources.filter((res) => !(res === "*" && xrayOnly) && !resourceWithin(res, ALLOWED[app])).map((res) => `${s.sid}: ${res}`);
+  });
 }
 
 function ungranted(app: App, statements: Statement[], actions: { action: string; from: string }[]): string[] {
@@ -141,19 +167,31 @@ describe("scanning the code for AWS calls", () => {
 });
 
 describe("least privilege", () => {
-  it.each(["api", "worker", "thumbnailer"] as App[])("%s: names only its own resources, never *", (app) => {
-    const outside = role(app).statements.flatMap((s) => s.resources.filter((res) => !resourceWithin(res, ALLOWED[app])).map((res) => `${s.sid}: ${res}`));
-    expect(outside).toEqual([]);
+  const can = (app: App, action: string, res: string) => isAllowed(role(app).statements, action, res);
+  it.each(["api", "worker", "thumbnailer"] as App[])("%s: names only its own resources, never * (but for X-Ray's span sending)", (app) => {
+    expect(outsideResources(app, role(app).statements)).toEqual([]);
     expect(role(app).statements.every((s) => s.effect === "Allow" && !s.actions.some((a) => a.includes("*")))).toBe(true);
   });
 
+  it.each(["api", "worker", "thumbnailer"] as App[])("%s: may send spans to X-Ray (the collector uses the app's role)", (app) => {
+    for (const action of XRAY_ACTIONS) expect(can(app, action, "*"), action).toBe(true);
+  });
+
+  it("the X-Ray exception covers exactly those actions: any other action on * still fails (the check can fail)", () => {
+    const statements = role("worker").statements;
+    const star = (sid: string, actions: string[]): Statement => ({ sid, effect: "Allow", actions, resources: ["*"] });
+    expect(outsideResources("worker", [...statements, star("Fixture", ["s3:GetObject"])])).toEqual(["Fixture: *"]);
+    expect(outsideResources("worker", [...statements, star("Mixed", [...XRAY_ACTIONS, "xray:BatchGetTraces"])])).toEqual(["Mixed: *"]);
+    expect(outsideResources("worker", [...statements, star("Wildcard", ["xray:*"])])).toEqual(["Wildcard: *"]);
+    expect(outsideResources("worker", [...statements, star("Sending", XRAY_ACTIONS)])).toEqual([]);
+  });
+
   it.each(["api", "worker", "thumbnailer"] as App[])("%s: grants no action its code does not call", (app) => {
-    const needed = new Set([...derivedActions(app).map((a) => a.action), ...(EXTRA_GRANTS[app] ?? [])]);
+    const needed = new Set([...derivedActions(app).map((a) => a.action), ...EXTRA_GRANTS[app]]);
     const extra = role(app).statements.flatMap((s) => s.actions.filter((a) => !needed.has(a)).map((a) => `${s.sid}: ${a}`));
     expect(extra).toEqual([]);
   });
 
-  const can = (app: App, action: string, res: string) => isAllowed(role(app).statements, action, res);
   it("api: user objects, its queues, the table and the user pool", () => {
     expect(can("api", "s3:PutObject", key("users/u1/photos/p1/original"))).toBe(true);
     expect(can("api", "s3:PutObject", key("users/u1/audio/a1/original"))).toBe(true);

@@ -39,17 +39,17 @@ describe("nothing public that should not be", () => {
     expect(rules.filter((x) => x.group === "WorkerSecurityGroup" || x.group === "ThumbnailerSecurityGroup")).toEqual([]);
   });
 
-  it("the database accepts 5432 from the task and Lambda groups only", () => {
+  it("the database accepts 5432 from the api, the thumbnailer and the secret rotation only (the worker has no database)", () => {
     const db = ingressRules().filter((x) => x.group === "DatabaseSecurityGroup");
     expect(db.every(({ rule }) => rule.FromPort === 5432 && rule.ToPort === 5432)).toBe(true);
     expect(db.map(({ rule }) => sourceOf(rule, network)).sort()).toEqual(
-      ["ApiSecurityGroup", "ThumbnailerSecurityGroup", "WorkerSecurityGroup"].map((g) => `ref(network.${g})`),
+      ["ApiSecurityGroup", "RotationSecurityGroup", "ThumbnailerSecurityGroup"].map((g) => `ref(network.${g})`),
     );
   });
 
   it("every bucket blocks public access, is encrypted and refuses plain HTTP", () => {
     const buckets = ofType("AWS::S3::Bucket");
-    expect(buckets.length).toBe(2);
+    expect(buckets.length).toBe(3);
     for (const { t, id, res } of buckets) {
       expect(props(res).PublicAccessBlockConfiguration, id).toEqual({
         BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
@@ -129,13 +129,16 @@ describe("the data design", () => {
     const app = find(templates, "app");
     const metrics = props(app.Resources.WorkerBacklogScaling!).TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
     const names = metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric.MetricName);
-    expect(names).toEqual(["ApproximateNumberOfMessagesVisible", "ApproximateNumberOfMessagesVisible", "RunningTaskCount"]);
+    expect(names).toEqual([
+      "ApproximateNumberOfMessagesVisible", "ApproximateNumberOfMessagesNotVisible",
+      "ApproximateNumberOfMessagesVisible", "ApproximateNumberOfMessagesNotVisible", "RunningTaskCount",
+    ]);
     expect(metrics.filter((m) => m.ReturnData)).toHaveLength(1);
     expect(props(app.Resources.WorkerScalableTarget!)).toMatchObject({ MinCapacity: { Ref: "WorkerMinTasks" }, MaxCapacity: { Ref: "WorkerMaxTasks" } });
   });
   it("the worker's shutdown grace (SSM) and visibility step fit the container's StopTimeout and the queue timeout", () => {
     const config = find(templates, "config");
-    const worker = (props(find(templates, "app").Resources.WorkerTaskDefinition!).ContainerDefinitions as Record<string, any>[])[0]!; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const worker = (props(find(templates, "app").Resources.WorkerTaskDefinition!).ContainerDefinitions as Record<string, any>[]).find((c) => c.Name === "worker")!; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(Number(config.Parameters.WorkerShutdownGraceSeconds!.Default)).toBeLessThan(worker.StopTimeout);
     expect(Number((config.Parameters.WorkerShutdownGraceSeconds as { MaxValue?: number }).MaxValue)).toBeLessThan(worker.StopTimeout);
     expect(Number(config.Parameters.RenderVisibilityTimeout!.Default)).toBeLessThan(Number(data.Parameters.RenderVisibilityTimeout!.Default));

@@ -91,10 +91,17 @@ describe("cross-stack wiring", () => {
     const pipeline = find(templates, "pipeline");
     const stages = (pipeline.Resources.Pipeline!.Properties!.Stages as { Name: string; Actions: Record<string, Json>[] }[]);
     const deploy = stages.find((s) => s.Name === "Deploy")!.Actions;
+    // A stack starts at its first action (a CREATE_UPDATE, or the change set a review reads) and is deployed after
+    // its last (the change set's execution): an importing stack must start after the exporting one is deployed.
     const order = new Map<string, number>();
+    const done = new Map<string, number>();
     for (const a of deploy) {
       const cfg = a.Configuration as Record<string, Json>;
-      const stack = /cloudformation\/([a-z]+)\.yml$/.exec(String(cfg.TemplatePath))![1]!;
+      const stack = /^photoreel-[^-]+-([a-z]+)$/.exec(String(renderer.render(cfg.StackName ?? "", pipeline)))?.[1];
+      if (!stack) continue;
+      done.set(stack, Math.max(done.get(stack) ?? 0, Number(a.RunOrder)));
+      if (cfg.TemplatePath === undefined) continue;
+      expect(String(cfg.TemplatePath)).toBe(`BuildOutput::cloudformation/${stack}.yml`);
       order.set(stack, Number(a.RunOrder));
       expect(String(cfg.TemplateConfiguration)).toBe(`BuildOutput::cfn/${stack}.json`);
     }
@@ -105,7 +112,7 @@ describe("cross-stack wiring", () => {
       for (const name of imports(t)) {
         const from = exported.get(name)!.template.stack;
         if (from === "pipeline") continue; // deployed by hand first
-        expect(order.get(from)!, `${t.stack} imports ${name} from ${from}`).toBeLessThan(order.get(t.stack)!);
+        expect(done.get(from)!, `${t.stack} imports ${name} from ${from}`).toBeLessThan(order.get(t.stack)!);
       }
     }
   });
@@ -123,24 +130,35 @@ const INTENTIONAL_DEFAULTS: Record<string, string> = {
   COGNITO_JWKS_URL: "stand-ins only; the real pool's JWKS is fetched from Cognito",
   EMBEDDED_WORKERS: "embedded stack only (workers launched beside the API)",
   EMBEDDED_FREE_PORTS: "embedded stack only (stand-ins on free ports)",
+  EMBEDDED_STANDINS: "embedded stack only (who starts the stand-ins)",
   AWS_ACCESS_KEY_ID: "must stay unset on AWS: the SDK takes the task or Lambda role's credentials",
   AWS_SECRET_ACCESS_KEY: "must stay unset on AWS: the SDK takes the task or Lambda role's credentials",
   FFMPEG_PATH: "the worker image installs Debian's ffmpeg on PATH",
   FFPROBE_PATH: "the worker image installs Debian's ffmpeg (with ffprobe) on PATH",
+  DATABASE_SSL: "verify-full whenever DATABASE_SECRET_ARN is set (the default); disable is for tests",
+  DATABASE_MASTER_USERNAME: "the migrate container only: ECS injects it from the master secret (deploy.test.ts)",
+  DATABASE_MASTER_PASSWORD: "the migrate container only: ECS injects it from the master secret (deploy.test.ts)",
+  ECS_AGENT_URI: "set by ECS in every task (the worker's scale-in protection)",
+  TASK_PROTECTION_MINUTES: "60: longer than a render's time budget, short enough that a dead worker's protection lapses",
+  WORKER_ID: "on ECS a worker names itself by its process id (the task id is on every log line already)",
 };
 /** Keys a target never reads. */
 const NOT_READ: Record<string, Record<string, string>> = {
-  worker: { HOST: "no HTTP server", PORT: "no HTTP server", WEB_DIST_DIR: "serves nothing" },
+  worker: {
+    HOST: "no HTTP server", PORT: "no HTTP server", WEB_DIST_DIR: "serves nothing",
+    DATABASE_URL: "no database", DATABASE_SECRET_ARN: "no database",
+  },
   thumbnailer: { HOST: "no HTTP server", PORT: "no HTTP server", WEB_DIST_DIR: "serves nothing" },
 };
 /** Set by the platform, not by the template. */
 const PLATFORM: Record<string, string[]> = { api: [], worker: [], thumbnailer: ["AWS_REGION"] };
-/** Produced at start-up by loadRemoteConfig when DATABASE_SECRET_ARN is set. */
+/** Built at start-up by databaseConnection from the secret DATABASE_SECRET_ARN names. */
 const DERIVED_FROM_SECRET = ["DATABASE_URL"];
 
 function containerEnv(stack: string, taskDef: string): Record<string, string> {
   const t = find(templates, stack);
-  const container = (t.Resources[taskDef]!.Properties!.ContainerDefinitions as Record<string, Json>[])[0]!;
+  const name = taskDef.replace(/TaskDefinition$/, "").toLowerCase();
+  const container = (t.Resources[taskDef]!.Properties!.ContainerDefinitions as Record<string, Json>[]).find((c) => c.Name === name)!;
   return Object.fromEntries(
     (container.Environment as { Name: string; Value: Json }[]).map((e) => [e.Name, String(renderer.render(e.Value, t))]),
   );
@@ -185,12 +203,19 @@ describe("configuration reaches the api, the worker and the thumbnailer", () => 
     expect(env.STACK).toBe("aws");
     expect(env.NODE_ENV).toBe("production");
     expect(env.SSM_PARAMETER_PATH).toBe(`/photoreel/${ENV}/`);
-    expect(env.DATABASE_SECRET_ARN).toBe("att(data.Database.MasterUserSecret.SecretArn)");
+    // The least-privilege app role's secret; the worker has no database at all.
+    expect(env.DATABASE_SECRET_ARN).toBe(target === "worker" ? undefined : "ref(data.AppDatabaseSecret)");
     expect(missingKeys(target, env, configKeys)).toEqual([]);
   });
 
   it("a new key that nothing provides is reported (the check can fail)", () => {
     expect(missingKeys("worker", targets.worker(), [...configKeys, "BRAND_NEW_REQUIRED_KEY"])).toEqual(["BRAND_NEW_REQUIRED_KEY"]);
+  });
+
+  it("every app exports its spans to the collector beside it (the tasks' sidecar, the Lambda's layer)", () => {
+    expect(targets.api().OTEL_EXPORTER_OTLP_ENDPOINT).toBe("http://127.0.0.1:4318");
+    expect(targets.worker().OTEL_EXPORTER_OTLP_ENDPOINT).toBe("http://127.0.0.1:4318");
+    expect(targets.thumbnailer().OTEL_EXPORTER_OTLP_ENDPOINT).toBe("http://localhost:4318");
   });
 
   it("the api listens on 0.0.0.0:8080 inside the task and serves the web build", () => {

@@ -1,37 +1,47 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { dirname, resolve } from "node:path";
-import { loadConfig, ConfigError, WORKER_PROCESS_ENV, type Config } from "@photoreel/config";
-import { loadRemoteConfig } from "@photoreel/adapters";
-import { pino } from "pino";
+import { bootstrap, runMain, type Logger } from "@photoreel/bootstrap";
+import { readEnvironment, WORKER_PROCESS_ENV, type Env } from "@photoreel/config";
 import { composeApi } from "./compose";
 import { createHttpApp } from "./http/app";
 
-const log = pino({ level: process.env.LOG_LEVEL ?? "info", base: { app: "api" } });
-
-async function main() {
-  let env: Record<string, string | undefined> = { ...process.env };
-  let config: Config = loadConfig(env);
+runMain("api", async () => {
   let stopStack: (() => Promise<void>) | null = null;
   const workers: ChildProcess[] = [];
-
-  if (config.STACK === "embedded") {
-    const { startLocalStack } = await import("@photoreel/local-stack");
-    const stack = await startLocalStack({
-      dataDir: resolve(config.DATA_DIR),
-      webOrigin: new URL(config.PUBLIC_URL).origin,
-      ...(config.EMBEDDED_FREE_PORTS ? { ports: { s3: 0, sqs: 0, dynamodb: 0, cognito: 0, postgres: 0 } } : {}),
-    });
-    stopStack = stack.stop;
-    env = { ...env, ...stack.env };
-    config = loadConfig(env);
-    log.info({ dataDir: resolve(config.DATA_DIR) }, "embedded stack started");
-  } else {
-    // On AWS: non-secret settings from Parameter Store, the database credentials from Secrets Manager.
-    env = { ...env, ...(await loadRemoteConfig(config, env)) };
-    config = loadConfig(env);
-  }
+  const { config, env, log, telemetry } = await bootstrap("api", {
+    embedded: async (config) => {
+      if (config.EMBEDDED_STANDINS === "running") return {};
+      const { portOrFree, startLocalStack, StartupError } = await import("@photoreel/local-stack");
+      const plainly = (e: unknown): never => {
+        // A problem the user can fix is one sentence, not a stack trace.
+        if (e instanceof StartupError) {
+          console.error(`\n  ${e.message}\n`);
+          process.exit(1);
+        }
+        throw e;
+      };
+      // A second copy on the same machine: when the port was not chosen (no PORT, no PUBLIC_URL naming it), a busy
+      // 8080 gives way to a free port; a chosen one that is busy stops here, before anything starts.
+      const chosen = readEnvironment();
+      const port = await portOrFree(config.PORT, config.HOST);
+      let api: Env = {};
+      if (port.busy && (chosen.PORT || chosen.PUBLIC_URL)) {
+        plainly(new StartupError(`Port ${config.PORT} is already in use (is photoreel already running?); choose another one, e.g. PORT=${config.PORT + 1} DATA_DIR=.data-2 bash scripts/start.sh`));
+      } else if (port.busy) {
+        api = { PORT: String(port.port), PUBLIC_URL: `http://127.0.0.1:${port.port}` };
+      }
+      const stack = await startLocalStack({
+        dataDir: resolve(config.DATA_DIR),
+        webOrigin: new URL(api.PUBLIC_URL ?? config.PUBLIC_URL).origin,
+        ...(config.EMBEDDED_FREE_PORTS ? { ports: { s3: 0, sqs: 0, dynamodb: 0, cognito: 0, postgres: 0 } } : {}),
+      }).catch(plainly);
+      stopStack = stack.stop;
+      return { ...stack.env, ...api };
+    },
+  });
+  if (config.STACK === "embedded") log.info({ dataDir: resolve(config.DATA_DIR) }, "embedded stack started");
 
   const app = await composeApi(config, log);
   const server = createHttpApp(app, log).listen(config.PORT, config.HOST);
@@ -39,9 +49,10 @@ async function main() {
   server.keepAliveTimeout = 65_000;
 
   if (config.STACK === "embedded") {
-    for (let i = 0; i < config.EMBEDDED_WORKERS; i++) workers.push(startWorker(env, i));
-    log.info(`photoreel is running: open ${config.PUBLIC_URL}`);
-    console.log(`\n  photoreel is running: open ${config.PUBLIC_URL}\n`);
+    for (let i = 0; i < config.EMBEDDED_WORKERS; i++) workers.push(startWorker(env, i, log));
+    const tty = Boolean(process.stdout.isTTY);
+    if (!tty) log.info(`photoreel is running: open ${config.PUBLIC_URL}`); // on a terminal the banner says it
+    console.log(openBanner(config.PUBLIC_URL, tty));
   } else {
     log.info({ port: config.PORT }, "api listening");
   }
@@ -76,18 +87,21 @@ async function main() {
     await once(server, "close").catch(() => {});
     await app.close();
     await stopStack?.();
+    await telemetry.shutdown().catch(() => {});
     log.info("stopped");
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
-}
+});
 
-/** The embedded `start` runs the worker as its own process, as on ECS, so killing it behaves the same. */
-function startWorker(env: Record<string, string | undefined>, index: number): ChildProcess {
-  const here = dirname(fileURLToPath(import.meta.url));
+/**
+ * The embedded `start` runs the worker as its own process, as on ECS, so killing it behaves the same. The worker
+ * package names its entry (`@photoreel/worker/main`, or its bundle when this API runs bundled).
+ */
+function startWorker(env: Env, index: number, log: Logger): ChildProcess {
   const fromSource = import.meta.url.endsWith(".ts");
-  const entry = fromSource ? resolve(here, "../../worker/src/main.ts") : resolve(here, "../../worker/dist/main.js");
+  const entry = fileURLToPath(import.meta.resolve(fromSource ? "@photoreel/worker/main" : "@photoreel/worker/bundle"));
   const child = spawn(process.execPath, [...(fromSource ? ["--import", "tsx"] : []), entry], {
     env: { ...env, STACK: "embedded", WORKER_ID: `local-${index}`, ...WORKER_PROCESS_ENV },
     stdio: "inherit",
@@ -96,11 +110,8 @@ function startWorker(env: Record<string, string | undefined>, index: number): Ch
   return child;
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  log.fatal({ err }, "failed to start");
-  process.exit(1);
-});
+/** The line people look for among the logs: set apart, and on a terminal bold and coloured. */
+function openBanner(url: string, tty: boolean): string {
+  const line = tty ? `\x1b[1m\x1b[32m➜  photoreel is running: open \x1b[4m${url}\x1b[0m` : `photoreel is running: open ${url}`;
+  return `\n  ${line}\n`;
+}

@@ -45,7 +45,7 @@ describe("auth through the router", () => {
 
   it("creates the user row on the first verified request", async () => {
     const { user } = await t.signUp();
-    expect(await t.app.services.deps.users.get(user.sub)).toMatchObject({ id: user.sub });
+    expect(await t.app.adapters.users.get(user.sub)).toMatchObject({ id: user.sub });
   });
 
   it("answers a wrong password and an unknown account with the same message", async () => {
@@ -84,7 +84,7 @@ describe("auth through the router", () => {
     let idToken: string;
     beforeAll(async () => {
       const { email } = await t.signUp();
-      const tokens = await t.app.services.deps.identity.signIn(email, PASSWORD);
+      const tokens = await t.app.adapters.identity.signIn(email, PASSWORD);
       token = tokens.accessToken;
       idToken = tokens.idToken;
       // the control: the untouched token works

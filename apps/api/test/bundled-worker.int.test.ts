@@ -2,11 +2,11 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
+import { buildHeif, codedImage, heifEnc, props } from "@photoreel/images/testing";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./harness";
-import { draftSpec, uploadPhotos } from "./uploads";
-import { BUNDLED_WORKER, spawnWorker, until, type WorkerProcess } from "./worker-process";
+import { draftSpec, uploadPhotos, BUNDLED_WORKER, spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
 
 const exec = promisify(execFile);
 let t: TestStack;
@@ -24,13 +24,19 @@ afterAll(async () => {
 });
 
 describe("the bundled worker (what the worker image runs)", () => {
-  it("ships its pre-scale child beside main.js and renders a video to READY", async () => {
+  it("ships its pre-scale child (and the HEIC decoder's thread file) beside main.js and renders a video with a HEIC to READY", async () => {
     expect(existsSync(join(dirname(BUNDLED_WORKER), "prescale-child.js"))).toBe(true);
+    expect(existsSync(join(dirname(BUNDLED_WORKER), "heif-worker.mjs"))).toBe(true);
     const alice = await t.signUp();
     const bodies = await Promise.all(
       ["#c04040", "#40c040"].map((background) => sharp({ create: { width: 1200, height: 900, channels: 3, background } }).jpeg().toBuffer()),
     );
-    const ids = await uploadPhotos(t, alice.caller, bodies.map((body, i) => ({ name: `b${i}.jpg`, type: "image/jpeg", body })));
+    const coded = codedImage(await heifEnc(await sharp({ create: { width: 320, height: 240, channels: 3, background: "#4040c0" } }).png().toBuffer()));
+    const heic = buildHeif({ brands: ["heic", "mif1"], primary: 1, items: [{ id: 1, type: coded.itemType, data: coded.data, props: [...coded.codingProps, props.ispe(320, 240)] }] });
+    const ids = await uploadPhotos(t, alice.caller, [
+      ...bodies.map((body, i) => ({ name: `b${i}.jpg`, type: "image/jpeg", body })),
+      { name: "c.heic", type: "image/heic", body: heic },
+    ]);
     const created = await alice.caller.videos.create(draftSpec(ids));
     const ready = await until(`video ${created.id} READY`, async () => {
       const v = await alice.caller.videos.get({ id: created.id });

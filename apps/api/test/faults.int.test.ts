@@ -6,8 +6,7 @@ import { keys } from "@photoreel/core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, trpcHttp, type TestStack } from "./harness";
-import { draftSpec, postForm, uploadPhotos } from "./uploads";
-import { spawnWorker, until, type WorkerProcess } from "./worker-process";
+import { draftSpec, postForm, uploadPhotos, spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
 
 const WORKER_ENV = { RENDER_VISIBILITY_TIMEOUT: "10", RENDER_STALE_SECONDS: "5", SWEEP_INTERVAL_SECONDS: "1", RESEND_AFTER_SECONDS: "2", WORKER_SHUTDOWN_GRACE_SECONDS: "1" };
 
@@ -30,7 +29,7 @@ describe("faults in the render pipeline", () => {
   const spec = (n = 3) => draftSpec(Array.from({ length: n }, (_, i) => photoIds[i % 3]!));
   const outputs = async (videoId: string) => {
     const found: string[] = [];
-    for await (const o of t.app.services.deps.blobs.list(keys.videoPrefix(alice.user.sub, videoId))) found.push(o.key);
+    for await (const o of t.app.adapters.blobs.list(keys.videoPrefix(alice.user.sub, videoId))) found.push(o.key);
     return found.sort();
   };
   const allReady = (ids: string[], timeoutMs: number) =>
@@ -44,7 +43,7 @@ describe("faults in the render pipeline", () => {
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push((await alice.caller.videos.create(spec())).id);
     await t.stack.restart("sqs"); // in-memory queue: the three messages are gone
-    expect((await t.app.services.deps.queue.depth("render")).visible).toBe(0);
+    expect((await t.app.adapters.queue.depth("render")).visible).toBe(0);
     worker = spawnWorker(t.env);
     await allReady(ids, 90_000);
     for (const id of ids) expect(await outputs(id)).toEqual([keys.poster(alice.user.sub, id), keys.video(alice.user.sub, id)]);

@@ -1,8 +1,8 @@
-import { hostileExifBlock, jpegHeaderThenRandom, pngBomb, withAppSegment, heicLike } from "@photoreel/images/testing";
+import { buildHeif, codedImage, gridData, heicLike, heifEnc, hostileExifBlock, jpegHeaderThenRandom, pngBomb, props, withAppSegment } from "@photoreel/images/testing";
 import sharp from "sharp";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./harness";
-import { postForm } from "./uploads";
+import { postForm } from "@photoreel/testkit";
 
 let t: TestStack;
 beforeAll(async () => {
@@ -11,6 +11,27 @@ beforeAll(async () => {
 afterAll(async () => t?.stop());
 
 const solid = (w: number, h: number, c = "#4477aa") => sharp({ create: { width: w, height: h, channels: 3, background: c } });
+
+/** HEIF built from a real x265 tile: a good one, and the shapes an attacker would send. */
+async function hostileHeif() {
+  const tile = codedImage(await heifEnc(await solid(64, 64).png().toBuffer()));
+  const item = (id: number, ispe = props.ispe(64, 64), hidden = false) => ({ id, type: "hvc1", data: tile.data, hidden, props: [...tile.codingProps, ispe] });
+  const good = buildHeif({ brands: ["heic", "mif1", "heic"], primary: 1, items: [item(1)] });
+  const tiles = [10, 11, 12, 13].map((id) => item(id, props.ispe(10_000, 10_000), true));
+  const bomb = buildHeif({
+    brands: ["heic", "mif1", "heic"],
+    primary: 1,
+    items: [{ id: 1, type: "grid", data: gridData(2, 2, 20_000, 20_000), props: [props.ispe(20_000, 20_000)], refs: [{ type: "dimg" as const, to: [10, 11, 12, 13] }] }, ...tiles],
+  });
+  const noTiles = buildHeif({ brands: ["heic", "mif1"], primary: 1, items: [{ id: 1, type: "grid", data: gridData(1, 1, 64, 64), props: [props.ispe(64, 64)] }] });
+  return [
+    { name: "good.heic", type: "image/heic", body: good, status: "ready" as const },
+    { name: "truncated.heic", type: "image/heic", body: good.subarray(0, good.length - Math.floor(tile.data.length / 2)), status: "rejected" as const, reason: /damaged or incomplete/ },
+    { name: "grid-bomb.heic", type: "image/heic", body: bomb, status: "rejected" as const, reason: /400 megapixels; the limit is 100/ },
+    { name: "no-tiles.heic", type: "image/heic", body: noTiles, status: "rejected" as const, reason: /damaged or incomplete/ },
+    { name: "video-brand.heic", type: "image/heic", body: buildHeif({ brands: ["qt  ", "qt  "], primary: 1, items: [item(1)] }), status: "rejected" as const, reason: /not a photo/ },
+  ];
+}
 
 /** Every file goes the whole way a browser upload goes: createUploads -> form POST -> completeUpload -> processing. */
 it("a hostile corpus of uploads each ends in the right state with the right reason, and the server stays up", async () => {
@@ -26,7 +47,9 @@ it("a hostile corpus of uploads each ends in the right state with the right reas
     { name: "text.jpg", type: "image/jpeg", body: Buffer.from("just some text, not a photo\n".repeat(10)), status: "rejected", reason: /not a photo/i },
     { name: "bomb.png", type: "image/png", body: pngBomb(20000, 20000), status: "rejected", reason: /megapixels/i },
     { name: "noise.jpg", type: "image/jpeg", body: jpegHeaderThenRandom(4000), status: "rejected", reason: /damaged|can't be read|cannot be read/i },
-    { name: "photo.heic", type: "image/heic", body: await heicLike(), status: "rejected", reason: /HEIC is not supported/ },
+    { name: "photo.avif", type: "image/avif", body: await solid(320, 240).avif({ quality: 50 }).toBuffer(), status: "ready" },
+    ...(await hostileHeif()),
+    { name: "not-hevc.heic", type: "image/heic", body: await heicLike(), status: "rejected", reason: /damaged or incomplete/ },
     { name: "drawing.jpg", type: "image/jpeg", body: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'), status: "rejected", reason: /not a photo/i },
     { name: "page.png", type: "image/png", body: Buffer.from("<!doctype html><html><body>hi</body></html>"), status: "rejected", reason: /not a photo/i },
     { name: "one-pixel.png", type: "image/png", body: await solid(1, 1).png().toBuffer(), status: "ready" },

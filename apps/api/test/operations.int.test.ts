@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sharp from "sharp";
 import { keys } from "@photoreel/core";
 import { startTestStack, type TestStack } from "./harness";
-import { uploadPhotos } from "./uploads";
+import { uploadPhotos } from "@photoreel/testkit";
 
 let t: TestStack;
 beforeAll(async () => {
@@ -68,12 +68,15 @@ describe("admin", () => {
 describe("orphan sweeper", () => {
   it("reports and cleans objects without rows and rows without objects, and leaves good photos alone", async () => {
     const { caller, user } = await t.signUp();
-    const bodies = await Promise.all(["#111111", "#eeeeee"].map((c) => sharp({ create: { width: 64, height: 64, channels: 3, background: c } }).jpeg().toBuffer()));
-    const [good, lost] = await uploadPhotos(t, caller, bodies.map((body, i) => ({ name: `${i}.jpg`, type: "image/jpeg", body })));
-    const blobs = t.app.services.deps.blobs;
+    const bodies = await Promise.all(["#111111", "#eeeeee", "#777777"].map((c) => sharp({ create: { width: 64, height: 64, channels: 3, background: c } }).jpeg().toBuffer()));
+    const [good, lost, legacy] = await uploadPhotos(t, caller, bodies.map((body, i) => ({ name: `${i}.jpg`, type: "image/jpeg", body })));
+    const blobs = t.app.adapters.blobs;
+    // A photo from before upload pinning: its original, no checked copy. Not lost, so never swept.
+    await blobs.put(keys.photoOriginal(user.sub, legacy!), bodies[2]!, "image/jpeg");
+    await blobs.delete([keys.photoChecked(user.sub, legacy!)]);
     const strayKey = keys.photoOriginal(user.sub, "01234567-89ab-7def-8123-456789abcdef");
     await blobs.put(strayKey, Buffer.from("stray"), "image/jpeg");
-    await blobs.delete([keys.photoOriginal(user.sub, lost!)]);
+    await blobs.delete([keys.photoChecked(user.sub, lost!)]);
     const { results } = await caller.photos.createUploads({ files: [{ filename: "never.jpg", contentType: "image/jpeg", bytes: 100 }] });
     const never = results[0]!.ok ? results[0]!.photoId : "";
     // "Older than 0 ms" needs the clock past the newest row's timestamp, which timestamptz(3) rounds to the nearest ms:
@@ -84,6 +87,7 @@ describe("orphan sweeper", () => {
     expect(report.objectsWithoutRows).toContain(strayKey);
     expect(report.rowsWithoutObjects).toEqual(expect.arrayContaining([`photo:${user.sub}/${lost}`, `photo:${user.sub}/${never}`]));
     expect(report.rowsWithoutObjects.join()).not.toContain(good!);
+    expect(report.rowsWithoutObjects.join()).not.toContain(legacy!);
     expect(await blobs.head(strayKey)).not.toBeNull(); // dry run changed nothing
 
     await t.app.services.admin.sweepOrphans(false, 0);
@@ -91,16 +95,18 @@ describe("orphan sweeper", () => {
     await expect(caller.photos.get({ id: lost! })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(caller.photos.get({ id: never })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await caller.photos.get({ id: good! })).toMatchObject({ status: "ready" });
+    expect(await caller.photos.get({ id: legacy! })).toMatchObject({ status: "ready" });
+    expect(await blobs.head(keys.photoOriginal(user.sub, legacy!))).not.toBeNull();
     expect(await blobs.head(keys.photoThumb(user.sub, lost!))).toBeNull();
   });
 
   it("does not touch anything younger than a day by default", async () => {
     const { user } = await t.signUp();
     const strayKey = keys.photoOriginal(user.sub, "11234567-89ab-7def-8123-456789abcdef");
-    await t.app.services.deps.blobs.put(strayKey, Buffer.from("fresh"), "image/jpeg");
+    await t.app.adapters.blobs.put(strayKey, Buffer.from("fresh"), "image/jpeg");
     const report = await t.app.services.admin.sweepOrphans(false);
     expect(report.objectsWithoutRows).not.toContain(strayKey);
-    expect(await t.app.services.deps.blobs.head(strayKey)).not.toBeNull();
+    expect(await t.app.adapters.blobs.head(strayKey)).not.toBeNull();
   });
 });
 

@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./harness";
-import { postForm, uploadPhotos } from "./uploads";
+import { postForm, uploadPhotos } from "@photoreel/testkit";
 
 let t: TestStack;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ const jpeg = (w: number, h: number, seed = 1) =>
 
 async function objectsUnder(prefix: string) {
   const keys: string[] = [];
-  for await (const o of t.app.services.deps.blobs.list(prefix)) keys.push(o.key);
+  for await (const o of t.app.adapters.blobs.list(prefix)) keys.push(o.key);
   return keys;
 }
 
@@ -126,6 +126,7 @@ describe("photos: tenant isolation", () => {
     const attempts: [string, () => Promise<unknown>][] = [
       ["get", () => b.get({ id: id! })],
       ["updateCaption", () => b.updateCaption({ id: id!, caption: "pwned" })],
+      ["setFocalPoint", () => b.setFocalPoint({ id: id!, x: 0.1, y: 0.1 })],
       ["delete", () => b.delete({ ids: [id!] })],
       ["completeUpload", () => b.completeUpload({ id: id! })],
       ["presignParts", () => b.presignParts({ id: id!, partNumbers: [1] })],
@@ -149,7 +150,7 @@ describe("account deletion", () => {
     await uploadPhotos(t, alice.caller, [{ name: "a.jpg", type: "image/jpeg", body: await jpeg(120, 90, 4) }]);
     const [bobs] = await uploadPhotos(t, bob.caller, [{ name: "b.jpg", type: "image/jpeg", body: await jpeg(120, 90, 5) }]);
     expect(await objectsUnder(`users/${alice.user.sub}/`)).toHaveLength(3);
-    const { shares } = t.app.services.deps;
+    const { shares } = t.app.adapters;
     const week = new Date(Date.now() + 7 * 24 * 3600 * 1000);
     await shares.insert("share-of-alice", { ownerId: alice.user.sub, videoId: crypto.randomUUID(), expiresAt: week });
     await shares.insert("share-of-bob", { ownerId: bob.user.sub, videoId: crypto.randomUUID(), expiresAt: week });
@@ -157,8 +158,8 @@ describe("account deletion", () => {
     expect(await shares.find("share-of-alice")).toBeNull();
     expect(await shares.find("share-of-bob")).toMatchObject({ ownerId: bob.user.sub });
     expect(await objectsUnder(`users/${alice.user.sub}/`)).toEqual([]);
-    expect((await t.app.services.deps.photos.usage(alice.user.sub)).count).toBe(0);
-    await expect(t.app.services.deps.identity.signIn(alice.email, alice.password)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    expect((await t.app.adapters.photos.usage(alice.user.sub)).count).toBe(0);
+    await expect(t.app.adapters.identity.signIn(alice.email, alice.password)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     expect(await bob.caller.photos.get({ id: bobs! })).toMatchObject({ status: "ready" });
   });
 });

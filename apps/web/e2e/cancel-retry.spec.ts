@@ -5,9 +5,9 @@ test("a rendering video is canceled from its card, then retried to READY", async
   test.setTimeout(5 * 60_000);
   await signUp(page, uniqueEmail("cancel"));
   await page.getByTestId("photo-input").setInputFiles(await makeJpegs(3));
-  const ready = page.locator('[data-testid="photo-card"][data-status="ready"]');
+  const ready = page.locator('[data-testid="photo-tile"][data-status="ready"]');
   await expect(ready).toHaveCount(3, { timeout: 120_000 });
-  for (const card of await ready.all()) await card.getByRole("checkbox").check();
+  for (const tile of await ready.all()) await tile.getByRole("checkbox").check();
   await page.getByRole("button", { name: "Make a video" }).click();
   // Long enough to be caught rendering: 3 x 10 s of Ken Burns at 1080p, final quality.
   await page.getByLabel("Seconds per photo").fill("10");
@@ -19,12 +19,12 @@ test("a rendering video is canceled from its card, then retried to READY", async
 
   const card = page.getByTestId("video-card").filter({ hasText: "Cancel me" });
   await expect(card).toHaveAttribute("data-status", "RENDERING", { timeout: 60_000 });
-  await card.getByRole("button", { name: "Cancel" }).click();
+  await card.getByRole("button", { name: "Cancel", exact: true }).click();
   await expect(card).toHaveAttribute("data-status", "CANCELED", { timeout: 30_000 });
   await expect(card.getByRole("link", { name: "Download" })).toHaveCount(0);
   await screen(page, "20-video-canceled");
 
-  await card.getByRole("button", { name: "Retry" }).click();
+  await card.getByRole("button", { name: "Retry", exact: true }).click();
   await expect(card).not.toHaveAttribute("data-status", "CANCELED");
   await expect(card).toHaveAttribute("data-status", "READY", { timeout: 180_000 });
   await expect(card.getByRole("link", { name: "Download" })).toBeVisible();

@@ -1,32 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, type Page } from "@playwright/test";
 import sharp from "sharp";
 
-export const SCREENS = join(import.meta.dirname, "..", "test-results", "screens");
-mkdirSync(SCREENS, { recursive: true });
-
-/**
- * Full-page screenshot under test-results/screens/ (look at them). The viewport is stretched to the page height first:
- * Chromium's fullPage capture otherwise paints sticky bars in the middle of the page.
- */
-export async function screen(page: Page, name: string) {
-  const vp = page.viewportSize();
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  if (vp && height > vp.height) await page.setViewportSize({ width: vp.width, height: Math.min(height, 6000) });
-  // Let lazy images that just came into view finish loading.
-  await page.waitForLoadState("networkidle", { timeout: 3000 }).catch(() => {});
-  await page.evaluate(() =>
-    Promise.race([
-      Promise.all([...document.images].filter((i) => !i.complete).map((i) => new Promise((r) => (i.onload = i.onerror = r)))),
-      new Promise((r) => setTimeout(r, 3000)),
-    ]),
-  );
-  await page.screenshot({ path: join(SCREENS, `${name}.png`) });
-  if (vp && height > vp.height) await page.setViewportSize(vp);
-}
+/** Screenshots at both sizes (and dark) plus an axe scan: see look.ts. */
+export { look as screen } from "./look";
 
 export const PASSWORD = "Sunny-days-42";
 export const uniqueEmail = (tag: string) => `${tag}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.com`;
@@ -36,7 +16,7 @@ export async function signUp(page: Page, email: string, password = PASSWORD) {
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("heading", { name: "Library" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("heading", { level: 1, name: "Library" })).toBeVisible({ timeout: 30_000 });
 }
 
 export async function signIn(page: Page, email: string, password = PASSWORD) {

@@ -4,7 +4,7 @@ import { makeBrokenJpeg, makeJpegs, makeWav, screen, signUp, uniqueEmail } from 
 
 test("sign up, upload, compose, preview, render, watch, download, delete", async ({ page }) => {
   test.setTimeout(8 * 60_000);
-  await page.goto("/");
+  await page.goto("/signin");
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await screen(page, "01-sign-in");
 
@@ -17,45 +17,40 @@ test("sign up, upload, compose, preview, render, watch, download, delete", async
   await screen(page, "02-sign-up-errors");
   const email = uniqueEmail("journey");
   await signUp(page, email);
-  await expect(page.getByText("No photos yet")).toBeVisible();
+  await expect(page.getByText("Your library is empty")).toBeVisible();
   await screen(page, "03-library-empty");
 
-  // Upload five photos and one file that only pretends to be a JPEG.
+  // Upload five photos and one file that only pretends to be a JPEG: the tray keeps the rejected one, with its reason.
   const files = [...(await makeJpegs(5)), makeBrokenJpeg()];
   await page.getByTestId("photo-input").setInputFiles(files);
-  const rows = page.getByTestId("upload-row");
-  await expect(rows).toHaveCount(6);
   const broken = page.locator('[data-testid="upload-row"][data-filename="not-a-photo.jpg"]');
   await expect(broken).toHaveAttribute("data-status", "rejected", { timeout: 60_000 });
   await expect(broken).toContainText("not a photo we can read");
-  await expect(page.locator('[data-testid="upload-row"][data-status="processing"], [data-testid="upload-row"][data-status="ready"]')).toHaveCount(5, { timeout: 60_000 });
   await screen(page, "04-uploads");
 
-  // The thumbnailer makes them ready; the library polls until then.
-  const ready = page.locator('[data-testid="photo-card"][data-status="ready"]');
+  // The thumbnailer makes them ready; the rejected file never enters the grid.
+  const ready = page.locator('[data-testid="photo-tile"][data-status="ready"]');
   await expect(ready).toHaveCount(5, { timeout: 120_000 });
   await expect(ready.first().locator("img")).toBeVisible();
-  await expect(page.locator('[data-testid="photo-card"][data-status="rejected"]')).toHaveCount(1);
-  await expect(page.getByLabel("Storage used").first()).toContainText("5 of");
+  await expect(page.locator('[data-testid="photo-tile"][data-filename="not-a-photo.jpg"]')).toHaveCount(0);
+  await expect(page.getByText("5 photos ·")).toBeVisible();
 
-  // A caption.
-  await page.getByRole("button", { name: /^Add caption for photo-/ }).first().click();
-  await page.getByLabel(/Caption for/).fill("The first one");
-  await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByText("The first one").first()).toBeVisible();
+  // A caption, in the viewer.
+  await ready.first().locator(".tile-open").click();
+  await page.getByLabel("Caption").fill("The first one");
+  await page.getByRole("button", { name: "Save caption" }).click();
+  await expect(page.getByText("Caption saved.")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("viewer")).toHaveCount(0);
   await screen(page, "05-library");
 
-  // The rejected file is deleted from its card, after a confirmation.
-  await page.getByRole("button", { name: "Delete not-a-photo.jpg" }).click();
-  const dialog = page.getByRole("dialog");
-  await expect(dialog).toContainText("Delete 1 photo?");
-  await screen(page, "05b-photo-delete-confirm");
-  await dialog.getByRole("button", { name: "Delete" }).click();
-  await expect(page.locator('[data-testid="photo-card"][data-status="rejected"]')).toHaveCount(0);
+  // The rejected file is dismissed from the tray.
+  await broken.getByRole("button", { name: "Dismiss not-a-photo.jpg" }).click();
+  await expect(broken).toHaveCount(0);
   await expect(ready).toHaveCount(5);
 
   // Select the ready photos and go to the composer.
-  for (const card of await ready.all()) await card.getByRole("checkbox").check();
+  for (const tile of await ready.all()) await tile.getByRole("checkbox").check();
   await expect(page.getByText("5 selected")).toBeVisible();
   await screen(page, "06-library-selection");
   await page.getByRole("button", { name: "Make a video" }).click();
@@ -65,7 +60,7 @@ test("sign up, upload, compose, preview, render, watch, download, delete", async
 
   // Reorder with the keyboard buttons: the first photo moves to second place.
   const firstLabel = (await slides.nth(0).locator(".photo-title").innerText()).replace(/^\d+\.\s*/, "");
-  await slides.nth(0).getByRole("button", { name: /down$/ }).click();
+  await slides.nth(0).getByRole("button", { name: /later$/ }).click();
   await expect(slides.nth(1).locator(".photo-title")).toContainText(firstLabel);
   // And back with drag and drop.
   await slides.nth(1).dragTo(slides.nth(0));

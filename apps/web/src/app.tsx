@@ -6,11 +6,17 @@ import { Link, navigate, usePathname } from "./lib/router";
 import { onSessionExpired, trpc } from "./lib/trpc";
 import { uploads } from "./lib/uploader";
 import { SignIn, SignUp } from "./routes/auth";
+import { Landing, LandingBar } from "./routes/landing";
+import { NotFound } from "./routes/not-found";
 
 const Library = lazy(() => import("./routes/library"));
 const Composer = lazy(() => import("./routes/composer"));
 const Videos = lazy(() => import("./routes/videos"));
+const VideoWatch = lazy(() => import("./routes/videos-watch"));
 const Admin = lazy(() => import("./routes/admin"));
+
+/** Screens behind sign-in; a signed-out visitor at one of them is asked to sign in, anything else unknown is a 404. */
+const SIGNED_IN_PATH = /^\/(library|compose|videos|admin)(\/|$)/;
 
 const NAV = [
   { to: "/library", label: "Library" },
@@ -38,10 +44,15 @@ export function App() {
     [qc],
   );
 
-  // Move focus to the new page's heading so screen readers announce the change (not on first load).
+  // Move focus to the new page's heading so screen readers announce the change (not on first load, nor on opening or
+  // closing the library's viewer, /library/photos/:id, which keeps focus itself and hands it back to the photo).
   const first = useRef(true);
+  const prevPath = useRef(path);
   useEffect(() => {
-    if (first.current) {
+    const overlay = /^\/library\/photos\//;
+    const within = overlay.test(path) || overlay.test(prevPath.current);
+    prevPath.current = path;
+    if (first.current || within) {
       first.current = false;
       return;
     }
@@ -78,7 +89,17 @@ export function App() {
       setNotice(null);
       void me.refetch();
     };
-    return path === "/signup" ? <SignUp onSignedIn={onSignedIn} /> : <SignIn notice={notice} onSignedIn={onSignedIn} />;
+    if (path === "/") return <Landing />;
+    if (path === "/signup") return <SignUp onSignedIn={onSignedIn} />;
+    if (path === "/signin" || SIGNED_IN_PATH.test(path)) return <SignIn notice={notice} onSignedIn={onSignedIn} />;
+    return (
+      <div className="landing">
+        <LandingBar />
+        <main id="main">
+          <NotFound signedIn={false} path={path} />
+        </main>
+      </div>
+    );
   }
 
   const doSignOut = async () => {
@@ -89,7 +110,9 @@ export function App() {
   };
 
   let page;
-  if (path.startsWith("/compose")) page = <Composer />;
+  if (path !== "/" && !SIGNED_IN_PATH.test(path)) page = <NotFound signedIn path={path} />;
+  else if (path.startsWith("/compose")) page = <Composer />;
+  else if (/^\/videos\/[^/]+$/.test(path)) page = <VideoWatch key={path} id={decodeURIComponent(path.slice("/videos/".length))} />;
   else if (path.startsWith("/videos")) page = <Videos />;
   else if (path.startsWith("/admin")) page = <Admin />;
   else page = <Library />;

@@ -1,27 +1,30 @@
 import { ChangeMessageVisibilityCommand, type Message } from "@aws-sdk/client-sqs";
-import { createAwsAdapters, createAwsClients, credentialsOf } from "@photoreel/adapters";
-import type { Config } from "@photoreel/config";
-import { RenderMessageSchema } from "@photoreel/contracts";
-import { systemClock } from "@photoreel/core";
-import type { Logger } from "pino";
+import { propagation, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
+import { consumerSpan } from "@photoreel/bootstrap";
+import { RenderMessageSchema, type RenderMessage } from "@photoreel/contracts";
 import { Consumer } from "sqs-consumer";
+import type { WorkerDeps } from "./compose";
 import { renderJob, ShutdownError } from "./render-job";
 import { sweep } from "./sweeper";
+import { createTaskProtection } from "./task-protection";
 
 export interface RunningWorker {
   /** Stops polling, lets the current job finish within `graceMs`, otherwise releases it to another worker. */
   stop(graceMs: number): Promise<void>;
 }
 
-/** The worker's composition root: SQS consumers (render + priority preview queue), the sweeper, the heartbeat. */
-export function startWorker(config: Config, log: Logger, opts: { onAlive?: () => void } = {}): RunningWorker {
-  const clients = createAwsClients(config, credentialsOf(config));
-  const { blobs, jobs, queue } = createAwsAdapters(config, clients);
+/** The worker's loop: SQS consumers (render + priority preview queue), the sweeper, the heartbeat. */
+export function startWorker(w: WorkerDeps, opts: { onAlive?: () => void } = {}): RunningWorker {
+  const { config, log, sqs, blobs, jobs, queue, clock } = w;
   const shutdown = new AbortController();
   const inFlight = new Set<Promise<unknown>>();
   const staleAfterMs = config.RENDER_STALE_SECONDS * 1000;
-  const deps = { jobs, blobs, clock: systemClock, log, workerId: String(process.pid), staleAfterMs };
+  // The same bounds the thumbnailer decodes under (30 s there per pipeline; a render's pre-scale gets 60 s a photo).
+  const photoLimits = { maxInputPixels: config.MAX_INPUT_PIXELS, maxBytes: config.MAX_UPLOAD_BYTES, timeoutSeconds: 60 };
+  const fairShare = { jobs, clock, maxPerUser: config.RENDER_MAX_PER_USER, staleAfterMs };
+  const deps = { jobs, blobs, clock, log, workerId: w.workerId, staleAfterMs, budgetScale: config.RENDER_TIME_BUDGET_SCALE, photoLimits, fairShare };
   const visibility = config.RENDER_VISIBILITY_TIMEOUT;
+  const protection = createTaskProtection({ agentUri: config.ECS_AGENT_URI, log, expiresInMinutes: config.TASK_PROTECTION_MINUTES });
   const handleMessage = async (message: Message): Promise<Message | undefined> => {
     const parsed = RenderMessageSchema.safeParse(parseJson(message.Body));
     if (!parsed.success) {
@@ -29,21 +32,24 @@ export function startWorker(config: Config, log: Logger, opts: { onAlive?: () =>
       log.warn({ messageId: message.MessageId, issues: parsed.error.issues.slice(0, 3) }, "malformed render message acknowledged");
       return message;
     }
-    const work = renderJob(deps, parsed.data, { shutdown: shutdown.signal });
+    protection.acquire(); // no scale-in or deploy stops this task while it holds the job
+    const work = tracedJob(message, parsed.data, () => renderJob(deps, parsed.data, { shutdown: shutdown.signal }));
     inFlight.add(work);
     try {
-      await work;
+      // Put back behind other users' renders: a fresh delayed message, then this one is acknowledged.
+      if ((await work) === "deferred") await queue.send(parsed.data, { delaySeconds: config.RENDER_DEFER_SECONDS });
       return message;
     } catch (err) {
       if (err instanceof ShutdownError) {
         // Release the message now so another worker picks the job up without waiting for the timeout.
-        await clients.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: urlOf(message), ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 })).catch(() => {});
+        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: urlOf(message), ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 })).catch(() => {});
         return undefined;
       }
       log.error({ err, videoId: parsed.data.videoId }, "render failed; the message will be redelivered");
       throw err;
     } finally {
       inFlight.delete(work);
+      protection.release();
     }
   };
 
@@ -52,13 +58,16 @@ export function startWorker(config: Config, log: Logger, opts: { onAlive?: () =>
   const consumer = (queueUrl: string) => {
     const c = Consumer.create({
       queueUrl,
-      sqs: clients.sqs,
+      sqs,
       batchSize: 1,
       waitTimeSeconds: 10,
       visibilityTimeout: visibility,
       // Extend visibility while rendering so a long render is never handed to a second worker.
       heartbeatInterval: Math.max(5, Math.floor(visibility / 3)),
       terminateVisibilityTimeout: 5,
+      // The sender's trace (W3C traceparent) and the send time, which the queue-wait span starts at.
+      messageAttributeNames: ["traceparent", "tracestate"],
+      messageSystemAttributeNames: ["SentTimestamp"],
       handleMessage: async (m) => {
         queueUrls.set(m.MessageId ?? "", queueUrl);
         try {
@@ -83,7 +92,7 @@ export function startWorker(config: Config, log: Logger, opts: { onAlive?: () =>
   const timers = [
     setInterval(() => opts.onAlive?.(), 10_000),
     setInterval(() => {
-      sweep({ jobs, queue, clock: systemClock, log, resendAfterMs: config.RESEND_AFTER_SECONDS * 1000, staleAfterMs }).catch((err: unknown) => log.warn({ err }, "sweep failed"));
+      sweep({ jobs, queue, clock, log, resendAfterMs: config.RESEND_AFTER_SECONDS * 1000, staleAfterMs }).catch((err: unknown) => log.warn({ err }, "sweep failed"));
     }, config.SWEEP_INTERVAL_SECONDS * 1000),
   ];
   opts.onAlive?.();
@@ -100,10 +109,29 @@ export function startWorker(config: Config, log: Logger, opts: { onAlive?: () =>
         shutdown.abort();
         await Promise.allSettled([...inFlight]);
       }
-      clients.destroy();
+      w.close();
       log.info("worker stopped");
     },
   };
+}
+
+const tracer = trace.getTracer("photoreel/worker");
+
+/**
+ * The job's span, a child of the sender's (the API request that queued it; a new trace when the message carries
+ * none), with a "queue wait" span before it from the message's SentTimestamp to now.
+ */
+async function tracedJob<T>(message: Message, msg: RenderMessage, run: () => Promise<T>): Promise<T> {
+  const carrier = Object.fromEntries(
+    Object.entries(message.MessageAttributes ?? {}).flatMap(([k, v]) => (v.StringValue ? [[k, v.StringValue]] : [])),
+  );
+  const parent = propagation.extract(ROOT_CONTEXT, carrier);
+  const attributes = { "photoreel.video_id": msg.videoId, "photoreel.attempt": msg.attempt, "messaging.message.id": message.MessageId ?? "" };
+  const sent = Number(message.Attributes?.SentTimestamp);
+  if (Number.isFinite(sent) && sent > 0) {
+    tracer.startSpan("queue wait", { kind: SpanKind.CONSUMER, startTime: sent, attributes }, parent).end();
+  }
+  return consumerSpan(tracer, "render job", attributes, run, parent);
 }
 
 function parseJson(s: string | undefined): unknown {

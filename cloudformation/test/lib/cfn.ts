@@ -119,7 +119,8 @@ export function walkIntrinsics(node: Json, path = "", out: Intrinsic[] = []): In
         continue;
       } else if (k === "Fn::ImportValue") out.push({ kind: "ImportValue", value: v, path: p });
       else if ((k === "Condition" || k === "Fn::If") && path !== "") {
-        if (k === "Condition" && typeof v === "string") out.push({ kind: "Condition", name: v, path: p });
+        // A container's DependsOn has a Condition too (START, SUCCESS...): that one is not a template condition.
+        if (k === "Condition" && typeof v === "string" && !/\.DependsOn\[\d+\]$/.test(path)) out.push({ kind: "Condition", name: v, path: p });
         if (k === "Fn::If" && Array.isArray(v)) out.push({ kind: "Condition", name: String(v[0]), path: p });
       }
       walkIntrinsics(v, p, out);

@@ -112,13 +112,21 @@ export function scanDir(dir: string): Finding[] {
 }
 
 /** The workspace packages an app depends on (`@photoreel/<name>` -> packages/<name>). */
+/** The workspace packages an app reaches, following workspace dependencies transitively (apps -> bootstrap -> adapters). */
 export function appPackages(app: string): string[] {
-  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "apps", app, "package.json"), "utf8")) as {
-    dependencies?: Record<string, string>;
-  };
-  return Object.keys(pkg.dependencies ?? {})
-    .filter((d) => d.startsWith("@photoreel/"))
-    .map((d) => d.slice("@photoreel/".length));
+  const deps = (file: string) =>
+    Object.keys((JSON.parse(readFileSync(file, "utf8")) as { dependencies?: Record<string, string> }).dependencies ?? {})
+      .filter((d) => d.startsWith("@photoreel/"))
+      .map((d) => d.slice("@photoreel/".length));
+  const seen = new Set<string>();
+  const queue = deps(join(REPO_ROOT, "apps", app, "package.json"));
+  while (queue.length) {
+    const name = queue.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    queue.push(...deps(join(REPO_ROOT, "packages", name, "package.json")));
+  }
+  return [...seen];
 }
 
 export function appDependsOn(app: string, dep: string): boolean {

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { uuidv7, type VideoJob } from "@photoreel/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DynamoVideoJobStore } from "../src/index";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { CorruptVideoJobError, DynamoVideoJobStore } from "../src/index";
 import { backends, type Backend } from "./backends";
 
 const spec = {
@@ -201,5 +202,51 @@ describe.each(backends)("DynamoVideoJobStore on $name", ({ start }) => {
     await store.delete(j.ownerId, j.videoId);
     await store.delete(j.ownerId, j.videoId);
     expect(await store.get(j.ownerId, j.videoId)).toBeNull();
+  });
+
+  it("keeps a READY job's stage seconds, and reads a damaged breakdown as none rather than failing the job", async () => {
+    const owner = `owner-stages-${randomUUID()}`;
+    const j = job(owner);
+    await store.create(j);
+    const stageSeconds = { download: 0.5, prescale: 1.25, draw: 4, encode: 4.5, join: 0, upload: 0.75 };
+    const done = await store.transition(owner, j.videoId, { from: ["QUEUED"], to: "READY", set: { renderSeconds: 7, stageSeconds } });
+    expect(done).toMatchObject({ status: "READY", renderSeconds: 7, stageSeconds });
+    expect((await store.get(owner, j.videoId))!.stageSeconds).toEqual(stageSeconds);
+    expect((await store.listByStatus("READY", { limit: 100 })).items.find((x) => x.videoId === j.videoId)!.stageSeconds).toEqual(stageSeconds);
+
+    const damaged = job(owner);
+    await backend.clients.dynamodbDoc.send(new PutCommand({ TableName: backend.config.DYNAMODB_TABLE, Item: { ...damaged, stageSeconds: { download: "soon" } } }));
+    const read = await store.get(owner, damaged.videoId);
+    expect(read).toEqual(damaged);
+    expect(read!.stageSeconds).toBeUndefined();
+  });
+
+  it("validates the spec it reads back: a corrupted stored spec is a clear error on get, list and transition", async () => {
+    const owner = `owner-corrupt-${randomUUID()}`;
+    const good = job(owner);
+    const bad = job(owner);
+    await store.create(good);
+    // Written behind the store's back, as a hand edit or an old bug would: a slide whose photo id is not an id.
+    const item = { ...bad, spec: { ...spec, slides: [{ photoId: "not-an-id" }, ...spec.slides] } };
+    await backend.clients.dynamodbDoc.send(new PutCommand({ TableName: backend.config.DYNAMODB_TABLE, Item: item }));
+
+    const err = await store.get(owner, bad.videoId).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptVideoJobError);
+    expect((err as Error).message).toBe(`Stored video job ${bad.videoId} (owner ${owner}) is corrupted and cannot be read: spec.slides.0.photoId: must be a photo id`);
+    await expect(store.listByOwner(owner, { limit: 10 })).rejects.toBeInstanceOf(CorruptVideoJobError);
+    await expect(store.transition(owner, bad.videoId, { from: ["QUEUED"], to: "RENDERING", attempt: 0 })).rejects.toThrow(/spec\.slides\.0\.photoId/);
+    expect(await store.get(owner, good.videoId)).toEqual(good);
+
+    // No spec at all, and a status outside the enum: each named.
+    const { spec: _gone, ...noSpec } = job(owner);
+    await backend.clients.dynamodbDoc.send(new PutCommand({ TableName: backend.config.DYNAMODB_TABLE, Item: { ...noSpec, status: "DONE" } }));
+    await expect(store.get(owner, noSpec.videoId)).rejects.toThrow(/status: .*; spec: /);
+  });
+
+  it("fills spec defaults that an older stored item lacks", async () => {
+    const j = job(`owner-old-${randomUUID()}`);
+    const { transition: _t, quality: _q, ...olderSpec } = spec;
+    await backend.clients.dynamodbDoc.send(new PutCommand({ TableName: backend.config.DYNAMODB_TABLE, Item: { ...j, spec: olderSpec } }));
+    expect((await store.get(j.ownerId, j.videoId))!.spec).toEqual(spec);
   });
 });

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { DomainError, type AuthTokens, type Services, type TokenVerifier, type VerifiedUser } from "@photoreel/core";
+import { DomainError, type AuthTokens, type Services, type VerifiedUser } from "@photoreel/core";
+import { toTRPCError } from "./errors";
 
 /** Where the session tokens live for this request: httpOnly cookies over HTTP, a plain object in tests. */
 export interface SessionStore {
@@ -19,6 +19,8 @@ export interface InnerContextOptions {
   services: Services;
   user: VerifiedUser | null;
   session?: SessionStore;
+  /** The access token this request presented (Bearer header or session cookie), whatever its validity. */
+  token?: string | null;
   ip?: string;
   requestId?: string;
   logger?: Logger;
@@ -51,6 +53,7 @@ export function createInnerContext(opts: InnerContextOptions) {
     services: opts.services,
     user: opts.user,
     session: opts.session ?? memorySession(),
+    token: opts.token ?? opts.session?.accessToken ?? null,
     ip: opts.ip ?? "127.0.0.1",
     requestId: opts.requestId ?? "local",
     logger: opts.logger ?? silent,
@@ -58,40 +61,22 @@ export function createInnerContext(opts: InnerContextOptions) {
 }
 export type Context = ReturnType<typeof createInnerContext>;
 
-const LIVE_CHECK_TTL_MS = 60_000;
-const liveTokens = new Map<string, number>();
-
 /**
- * Verifies the access token (signature, issuer, client, use, expiry) locally, then, at most once a minute per
- * token, asks Cognito whether it is still live (GetUser): a signed-out session or a deleted account is refused
- * even though its token's signature is still valid. Makes sure the user has a row. Null for no token.
+ * The context of one HTTP request: the session's user resolved by the auth service (null when signed out or when
+ * the token is bad, expired or revoked: protected procedures then answer UNAUTHORIZED). A dependency that is down
+ * while the session is checked answers with its domain error (SERVICE_UNAVAILABLE: 503, retry), never a 500.
  */
-export async function resolveUser(services: Services, verifier: TokenVerifier, token: string | null): Promise<VerifiedUser | null> {
-  if (!token) return null;
-  const user = await verifier.verifyAccessToken(token);
-  const key = createHash("sha256").update(token).digest("base64url");
-  const now = Date.now();
-  if ((liveTokens.get(key) ?? 0) >= now) {
-    // Checked within the last minute: a plain read (no write, no row lock) still sees a deleted account at once.
-    const row = await services.deps.users.get(user.sub);
-    if (row?.deletedAt) throw new DomainError("UNAUTHORIZED", "This account has been deleted");
-    if (row) return user;
-  }
+export async function createRequestContext(opts: Omit<InnerContextOptions, "user"> & { token: string | null }): Promise<Context> {
+  let user: VerifiedUser | null;
   try {
-    await services.deps.identity.getUser(token);
+    user = await opts.services.auth.resolveSession(opts.token);
   } catch (e) {
-    liveTokens.delete(key);
-    if (e instanceof DomainError && (e.code === "UNAUTHORIZED" || e.code === "NOT_FOUND")) throw new DomainError("UNAUTHORIZED", "Your session has ended; sign in again");
-    throw e;
+    if (!(e instanceof DomainError)) throw e;
+    if (e.code !== "UNAUTHORIZED") {
+      opts.logger?.warn({ requestId: opts.requestId, code: e.code, err: String(e.cause ?? e) }, "session check failed");
+      throw toTRPCError(e);
+    }
+    user = null;
   }
-  const row = await services.deps.users.ensure(user.sub, user.username);
-  if (row.deletedAt) throw new DomainError("UNAUTHORIZED", "This account has been deleted");
-  if (liveTokens.size > 50_000) liveTokens.clear();
-  liveTokens.set(key, now + LIVE_CHECK_TTL_MS);
-  return user;
-}
-
-/** Forget cached liveness (sign-out). */
-export function forgetToken(token: string) {
-  liveTokens.delete(createHash("sha256").update(token).digest("base64url"));
+  return createInnerContext({ ...opts, user });
 }

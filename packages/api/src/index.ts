@@ -1,3 +1,2 @@
 export { appRouter, createCaller, type AppRouter } from "./root";
-export { createInnerContext, memorySession, resolveUser, type Context, type SessionStore, type Logger } from "./context";
-export { unavailableError } from "./trpc";
+export { createInnerContext, createRequestContext, memorySession, type Context, type SessionStore, type Logger } from "./context";

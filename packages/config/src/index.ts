@@ -14,6 +14,8 @@ export const ConfigSchema = z.object({
   /** `embedded` starts the in-process stand-ins; `aws` uses whatever endpoints/credentials the SDK finds. */
   STACK: z.enum(["embedded", "aws"]).default("embedded"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** OTLP/HTTP collector base URL (…/v1/traces is appended): the ADOT sidecar on AWS, a local collector when opted in. Unset: no tracing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   HOST: z.string().default("127.0.0.1"),
   PORT: int(8080),
   /** Where browsers reach the app; drives cookie `Secure`, CORS and HSTS. */
@@ -34,6 +36,11 @@ export const ConfigSchema = z.object({
   DATABASE_HOST: z.string().optional(),
   DATABASE_PORT: z.coerce.number().int().positive().optional(),
   DATABASE_NAME: z.string().optional(),
+  /** TLS to PostgreSQL: `verify-full` checks the server against the RDS CAs and its host name. Default: on with a secret. */
+  DATABASE_SSL: z.enum(["disable", "verify-full"]).optional(),
+  /** The migrate step only (ECS injects them from the RDS-managed master secret): applies migrations, creates the app role. */
+  DATABASE_MASTER_USERNAME: z.string().optional(),
+  DATABASE_MASTER_PASSWORD: z.string().optional(),
   /** On AWS: an SSM Parameter Store path whose parameters are loaded as environment (e.g. /photoreel/prod/). */
   SSM_PARAMETER_PATH: z.string().optional(),
 
@@ -52,25 +59,49 @@ export const ConfigSchema = z.object({
   /** Local only: where the stand-in's JWKS lives (the real pool's JWKS is fetched from AWS). */
   COGNITO_JWKS_URL: z.url().optional(),
 
-  /** E-mails that join the `admin` group when they sign up (bootstrap operators; comma-separated). */
+  /** E-mails that join the `admin` group once confirmed (bootstrap operators; comma-separated). */
   ADMIN_EMAILS: z
     .string()
     .default("")
     .transform((v) => v.split(",").map((e) => e.trim().toLowerCase()).filter(Boolean)),
-  /** Per 15 minutes: sign-ups per IP, sign-in attempts per IP and per account. */
+  /** Per IP and 15 minutes: sign-ups, and sign-in (or confirmation) attempts. */
   RATE_LIMIT_SIGNUP_PER_IP: int(10),
   RATE_LIMIT_SIGNIN_PER_IP: int(50),
-  RATE_LIMIT_SIGNIN_PER_ACCOUNT: int(10),
+  /** Per account: failed sign-ins (or confirmations) in a row that cost nothing; each further one makes it wait. */
+  RATE_LIMIT_SIGNIN_PER_ACCOUNT: int(5),
+  /** The first wait, in seconds; it doubles with each further failure, up to 15 minutes. A success resets it. */
+  RATE_LIMIT_SIGNIN_BACKOFF_SECONDS: int(30),
   MAX_UPLOAD_BYTES: int(50 * 1024 * 1024),
   MAX_AUDIO_BYTES: int(30 * 1024 * 1024),
   MAX_INPUT_PIXELS: int(100_000_000),
   QUOTA_PHOTOS: int(5000),
   QUOTA_BYTES: int(10 * 1024 * 1024 * 1024),
+  /** Music tracks per user, and their total size. */
+  QUOTA_AUDIO_TRACKS: int(50),
+  QUOTA_AUDIO_BYTES: int(1024 * 1024 * 1024),
+  /** Video jobs (videos and previews) a user may have queued or rendering at once. */
+  MAX_ACTIVE_JOBS: int(10),
+  /** Seconds of output (videos and previews) a user may start rendering per UTC day. */
+  DAILY_RENDER_SECONDS: int(2 * 60 * 60),
+  /**
+   * Embedded stack only: `start` starts the stand-ins in the API's process; `running` uses stand-ins that are already
+   * running at the configured endpoints (the test kit's, for benches that run the API as its own process).
+   */
+  EMBEDDED_STANDINS: z.enum(["start", "running"]).default("start"),
   /** Embedded stack only: bind the stand-ins to free ports instead of the fixed defaults (parallel test runs). */
   EMBEDDED_FREE_PORTS: bool.default(false),
   /** Embedded stack only: how many worker processes `start` launches beside the API (0 = none). */
   EMBEDDED_WORKERS: z.coerce.number().int().min(0).max(8).default(1),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  /**
+   * Full renders one user may have running at once across all workers (0: no cap). A worker that receives a
+   * render of a user at the cap puts it back for RENDER_DEFER_SECONDS and takes the next message, so one user's
+   * long backlog never holds every worker while other users wait. Previews are not capped.
+   */
+  RENDER_MAX_PER_USER: z.coerce.number().int().min(0).max(64).default(1),
+  RENDER_DEFER_SECONDS: z.coerce.number().int().min(1).max(900).default(5),
+  /** Names the worker in its logs; the embedded start numbers its workers. Default: the process id. */
+  WORKER_ID: z.string().regex(/^[\w.-]{1,64}$/, "letters, digits, '.', '_' and '-', at most 64").optional(),
   /** Seconds; the worker extends message visibility in steps of this while rendering. */
   RENDER_VISIBILITY_TIMEOUT: z.coerce.number().int().min(10).default(60),
   /** Seconds without a heartbeat after which a RENDERING job is taken over by another worker. */
@@ -81,9 +112,18 @@ export const ConfigSchema = z.object({
   RESEND_AFTER_SECONDS: z.coerce.number().int().min(1).default(300),
   /** On SIGTERM the worker finishes its job within this grace, else hands it back. Keep under ECS stopTimeout. */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).default(20),
+  /**
+   * Stretches the time budget of every FFmpeg run (derived from the frames it must produce; past it the run is
+   * killed and the video fails): 2 on hardware half as fast as a current 2-core machine.
+   */
+  RENDER_TIME_BUDGET_SCALE: z.coerce.number().positive().max(100).default(1),
   /** The worker's FFmpeg and ffprobe: a command on PATH or a path. */
   FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
   FFPROBE_PATH: z.string().min(1).default("ffprobe"),
+  /** Set by ECS in every task: the container agent's endpoint, which the worker asks for scale-in protection. */
+  ECS_AGENT_URI: z.url().optional(),
+  /** Scale-in protection the worker sets per job lapses after this, should the worker die holding it. */
+  TASK_PROTECTION_MINUTES: z.coerce.number().int().min(1).max(2880).default(60),
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, "PUBLIC_URL"> & { PUBLIC_URL: string };
@@ -95,8 +135,15 @@ export class ConfigError extends Error {
   }
 }
 
+export type Env = Record<string, string | undefined>;
+
+/** A copy of the process environment: the only read of process.env in the apps and packages. */
+export function readEnvironment(): Env {
+  return { ...process.env };
+}
+
 /** Parses the environment into a typed config; a bad value stops start-up naming the variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(env: Env = readEnvironment()): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = ConfigSchema.safeParse(cleaned);
   if (!parsed.success) {
@@ -112,9 +159,10 @@ export const configKeys = Object.keys(ConfigSchema.shape) as (keyof Config)[];
 /**
  * Process settings for the worker, which renders. glibc's per-thread malloc arenas keep freed native buffers
  * resident (two arenas took bench/thumbnail's sharp peak from 287 to 183 MB); V8's default 16 MB semi-spaces were
- * 26 MB of the bundled worker's 124 MB idle size, and its JS only polls and reports. A fixed 128 KB mmap threshold
- * gives larger freed buffers (S3 transfers, FFmpeg's) back to the OS instead of letting glibc's adaptive threshold
- * keep them on the heap: the worker's node process 92 -> 86-88 MB idle, 116 -> 102-110 MB at a 100-photo render's peak.
+ * 26 MB of the bundled worker's 124 MB idle size, and its JS only polls and reports. No fixed malloc mmap threshold
+ * (MALLOC_MMAP_THRESHOLD_=131072 was here): FFmpeg inherits it, and the Ken Burns encoder, fed a 3 MB raw frame per
+ * packet, ran 2x slower with it (6 photos at 1080p: 29.8 s vs 14.5 s), for 17 MB less peak PSS at 100 photos
+ * (413 vs 430 MB, bench/render --only=memory, same machine).
  * The worker image sets the same (a test holds them equal); the embedded start and bench/render pass these.
  */
-export const WORKER_PROCESS_ENV = { MALLOC_ARENA_MAX: "2", MALLOC_MMAP_THRESHOLD_: "131072", NODE_OPTIONS: "--max-semi-space-size=1" } as const;
+export const WORKER_PROCESS_ENV = { MALLOC_ARENA_MAX: "2", NODE_OPTIONS: "--max-semi-space-size=1" } as const;

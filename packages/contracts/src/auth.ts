@@ -12,12 +12,3 @@ export const PasswordSchema = z
 export const SignUpInputSchema = z.object({ email: EmailSchema, password: PasswordSchema });
 export const ConfirmSignUpInputSchema = z.object({ email: EmailSchema, code: z.string().trim().min(1).max(16) });
 export const SignInInputSchema = z.object({ email: EmailSchema, password: z.string().min(1, "enter your password").max(256) });
-
-export const MeSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  groups: z.array(z.string()),
-  isAdmin: z.boolean(),
-  createdAt: z.string(),
-});
-export type Me = z.infer<typeof MeSchema>;

@@ -31,13 +31,43 @@ export type Resolution = z.infer<typeof ResolutionSchema>;
 export const FpsSchema = z.union([z.literal(24), z.literal(25), z.literal(30)]);
 export const QualitySchema = z.enum(["draft", "final"]);
 
+export const TitleStyleSchema = z.enum(["plain", "photo", "colour"]);
+export type TitleStyle = z.infer<typeof TitleStyleSchema>;
+
 export const PhotoIdSchema = z.uuid({ message: "must be a photo id" });
 export const AudioIdSchema = z.uuid({ message: "must be an audio id" });
+
+/** Beats carried in a spec: enough for the longest video (100 slides of 10 s plus a title) at 200 BPM. */
+export const MAX_SPEC_BEATS = 3500;
+export const MAX_BEAT_SECONDS = 1100;
+
+/**
+ * Where a photo's subject is, as fractions of the auto-oriented photo ({0.5, 0.5} is its centre). Cover crops keep
+ * this point as central as the photo allows, and Ken Burns ends its motion on it.
+ */
+export const FocalPointSchema = z.object({
+  x: z.number().min(0, "x must be between 0 and 1").max(1, "x must be between 0 and 1"),
+  y: z.number().min(0, "y must be between 0 and 1").max(1, "y must be between 0 and 1"),
+});
+export type FocalPoint = z.infer<typeof FocalPointSchema>;
 
 export const SlideSchema = z.object({
   photoId: PhotoIdSchema,
   /** Overrides `secondsPerPhoto` for this slide. */
   seconds: z.number().min(1, "at least 1 second").max(10, "at most 10 seconds").optional(),
+  /** The photo's caption when the video was composed, drawn as a lower third when the video's `captions` is on. */
+  caption: z.string().trim().max(500, "captions are limited to 500 characters").optional(),
+  /**
+   * The photo's focal point when the video was made, stamped by the API (not the client) at create time so the render
+   * is reproducible and the live preview reads it from the spec. Absent: the centre.
+   */
+  focal: FocalPointSchema.optional(),
+  /**
+   * The transition OUT of this slide into the next one, overriding the video's `transition` at that boundary
+   * (`none` is a hard cut there). It lasts the video's `transitionSeconds`. Ignored on the last slide. Absent: the
+   * video's `transition`, so specs stored before per-slide transitions plan exactly as they did.
+   */
+  transition: TransitionSchema.optional(),
 });
 export type Slide = z.infer<typeof SlideSchema>;
 
@@ -57,31 +87,47 @@ export const VideoSpecSchema = z
       .object({
         text: z.string().trim().min(1, "enter the title text").max(80, "at most 80 characters"),
         seconds: z.number().min(1).max(10).default(2),
+        /** `plain`: white on black (the original look); `photo`: over the first photo, blurred; `colour`: over `colour` (DEFAULT_TITLE_COLOUR if unset). */
+        style: TitleStyleSchema.default("plain"),
+        colour: z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour such as #1e3a8a").optional(),
+        /** A smaller second line, e.g. the photos' date range. */
+        subtitle: z.string().trim().max(80, "at most 80 characters").optional(),
       })
       .optional(),
     music: z
-      .object({ audioId: AudioIdSchema, fadeOutSeconds: z.number().min(0).max(10).default(2) })
+      .object({
+        audioId: AudioIdSchema,
+        fadeOutSeconds: z.number().min(0).max(10).default(2),
+        /** Move each cut to the nearest beat of the music (within the slide length limits). Absent: off. */
+        cutOnBeat: z.boolean().optional(),
+        /**
+         * The track's beat times in seconds from the video's start. Filled by the server from the stored track when
+         * the video is created (what a client sends is replaced), so the worker needs no database to cut on them.
+         */
+        beats: z.array(z.number().min(0).max(MAX_BEAT_SECONDS)).max(MAX_SPEC_BEATS).optional(),
+      })
       .optional(),
     quality: QualitySchema.default("final"),
+    /** Lower-third captions from the slides' `caption`; absent means on when any slide has one (see captionsOn). */
+    captions: z.boolean().optional(),
   })
   .superRefine((spec, ctx) => {
-    if (spec.transition === "none") return;
+    const t = boundarySeconds(spec);
+    const n = spec.slides.length;
     spec.slides.forEach((s, i) => {
       const seconds = s.seconds ?? spec.secondsPerPhoto;
-      // Each transition eats into both neighbours; a slide must outlast its transitions.
-      if (spec.slides.length > 1 && seconds <= spec.transitionSeconds * 2 && i > 0 && i < spec.slides.length - 1) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["slides", i, "seconds"],
-          message: `must be longer than two transitions (${spec.transitionSeconds * 2} s)`,
-        });
-      } else if (spec.slides.length > 1 && seconds <= spec.transitionSeconds) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["slides", i, "seconds"],
-          message: `must be longer than the transition (${spec.transitionSeconds} s)`,
-        });
-      }
+      // Each transition eats into both neighbours; a slide must outlast its transitions (a cut takes nothing).
+      const into = i > 0 ? t[i - 1]! : 0;
+      const out = i < n - 1 ? t[i]! : 0;
+      if (into + out === 0 || seconds > into + out) return;
+      ctx.addIssue({
+        code: "custom",
+        path: ["slides", i, "seconds"],
+        message:
+          into > 0 && out > 0
+            ? `must be longer than two transitions (${into + out} s)`
+            : `must be longer than the transition (${into + out} s)`,
+      });
     });
   });
 export type VideoSpecInput = z.input<typeof VideoSpecSchema>;
@@ -103,40 +149,42 @@ export function slideDurations(spec: VideoSpec): number[] {
   return spec.slides.map((s) => s.seconds ?? spec.secondsPerPhoto);
 }
 
-/** Total video duration: slides overlap by one transition each; the title card is a cut before them. */
+type BoundaryFields = Pick<VideoSpec, "slides" | "transition" | "transitionSeconds">;
+
+/** The transition at each boundary between slides (length slides - 1): slide i's own, else the video's. */
+export function boundaryTransitions(spec: BoundaryFields): Transition[] {
+  return spec.slides.slice(0, -1).map((s) => s.transition ?? spec.transition);
+}
+
+/** Seconds each boundary's transition lasts (length slides - 1): 0 for a cut (`none`), else `transitionSeconds`. */
+export function boundarySeconds(spec: BoundaryFields): number[] {
+  return boundaryTransitions(spec).map((t) => (t === "none" ? 0 : spec.transitionSeconds));
+}
+
+/** Total video duration: slides overlap by their boundary's transition; the title card is a cut before them. */
 export function videoDuration(spec: VideoSpec): number {
   const d = slideDurations(spec);
-  const t = spec.transition === "none" ? 0 : spec.transitionSeconds;
-  const slides = d.reduce((a, b) => a + b, 0) - (d.length - 1) * t;
+  const overlap = boundarySeconds(spec).reduce((a, b) => a + b, 0);
+  const slides = d.reduce((a, b) => a + b, 0) - overlap;
   return slides + (spec.titleCard?.seconds ?? 0);
 }
 
-export interface RenderProfile {
-  width: number;
-  height: number;
-  fps: number;
-  /** libx264 preset and CRF. */
-  preset: "ultrafast" | "superfast" | "veryfast" | "faster" | "fast" | "medium";
-  crf: number;
+/** Whether the video shows captions: the spec's choice, or by default whenever a slide has caption text. */
+export function captionsOn(spec: Pick<VideoSpec, "captions" | "slides">): boolean {
+  return spec.captions ?? spec.slides.some((s) => Boolean(s.caption));
 }
 
+export const DEFAULT_TITLE_COLOUR = "#1e3a8a";
+
 /**
- * How a spec is encoded. A preview is the same spec at a small size and few fps so it is ready in seconds;
- * `draft` is a much smaller file at visibly lower quality; `final` is the quality users download.
- *
- * `final` is x264 veryfast at CRF 20, not medium at 21: on photo slideshows it scores the same SSIM against the
- * source frames (crossfades 0.9887 vs 0.9873, Ken Burns 0.9589 vs 0.9594) in 2.0-2.4x less encode time and CPU,
- * for files 18-25% larger (`bench/render --only=presets`). Medium's extra motion search buys little on still
- * photos, and render time is what users wait for and what the workers cost.
+ * A title card's subtitle from the photos' capture dates, e.g. "3–9 March 2026" or "28 December 2025 – 2 January 2026";
+ * null when no photo has a date. Dates are read in UTC, as capture times are stored.
  */
-export function renderProfile(spec: VideoSpec, opts: { preview?: boolean } = {}): RenderProfile {
-  const full = outputSize(spec.aspect, spec.resolution);
-  if (opts.preview) {
-    const scale = 360 / Math.min(full.width, full.height);
-    const even = (n: number) => Math.round((n * scale) / 2) * 2;
-    return { width: even(full.width), height: even(full.height), fps: 12, preset: "ultrafast", crf: 30 };
-  }
-  return spec.quality === "draft"
-    ? { ...full, fps: spec.fps, preset: "veryfast", crf: 26 }
-    : { ...full, fps: spec.fps, preset: "veryfast", crf: 20 };
+export function captureDateRange(dates: readonly (Date | string | null | undefined)[], locale = "en-GB"): string | null {
+  const times = dates.flatMap((d) => (d == null ? [] : [new Date(d).getTime()])).filter((t) => Number.isFinite(t));
+  if (times.length === 0) return null;
+  const format = new Intl.DateTimeFormat(locale, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  const first = new Date(Math.min(...times));
+  const last = new Date(Math.max(...times));
+  return format.formatRange(first, last);
 }

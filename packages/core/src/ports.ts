@@ -1,5 +1,21 @@
 import type { Readable } from "node:stream";
-import type { RenderMessage, VideoSpec } from "@photoreel/contracts";
+import type { RenderMessage, StageSeconds, VideoSpec, VideoStatus } from "@photoreel/contracts";
+
+// ---------- What a file is ----------
+/** Decides a file's real type from its first `headBytes` bytes. The images package owns the table of magic numbers. */
+export interface MediaSniffer {
+  readonly headBytes: number;
+  /** One of PHOTO_CONTENT_TYPES, or null when the bytes are not a photo format that works. */
+  photoType(head: Uint8Array): string | null;
+  /** One of AUDIO_CONTENT_TYPES, or null. */
+  audioType(head: Uint8Array): string | null;
+}
+
+/** Reads a music upload with the demuxer of its sniffed type (ffprobe on the server) and checks it is usable music. */
+export interface AudioProber {
+  /** `beats`: beat times in seconds (ascending, bounded), empty when the track has no pulse to find. */
+  probe(bytes: Buffer): Promise<{ ok: true; contentType: string; durationSeconds: number; beats?: number[] } | { ok: false; reason: string }>;
+}
 
 // ---------- Blobs (S3) ----------
 export interface PresignedPost {
@@ -33,9 +49,10 @@ export interface BlobStore {
   head(key: string): Promise<BlobHead | null>;
   /** Inclusive byte range, like HTTP Range. Returns fewer bytes when the object is shorter. */
   readRange(key: string, start: number, end: number): Promise<Buffer>;
-  getStream(key: string): Promise<Readable>;
-  /** Multipart upload under the hood for large bodies. */
-  put(key: string, body: Buffer | Readable, contentType: string): Promise<void>;
+  /** Abort ends the request and destroys the stream. */
+  getStream(key: string, opts?: { signal?: AbortSignal }): Promise<Readable>;
+  /** Multipart upload under the hood for large bodies; abort stops it and leaves no object. */
+  put(key: string, body: Buffer | Readable, contentType: string, opts?: { signal?: AbortSignal }): Promise<void>;
   delete(keys: string[]): Promise<void>;
   list(prefix: string): AsyncIterable<BlobListItem>;
   ping(): Promise<void>;
@@ -49,7 +66,8 @@ export interface QueueDepth {
   oldestAgeSeconds: number | null;
 }
 export interface RenderQueue {
-  send(message: RenderMessage, opts?: { priority?: boolean }): Promise<void>;
+  /** `delaySeconds` (at most 900) keeps the message hidden that long: a render put back to wait its turn. */
+  send(message: RenderMessage, opts?: { priority?: boolean; delaySeconds?: number }): Promise<void>;
   depth(which: "render" | "preview" | "dlq"): Promise<QueueDepth>;
   /** Moves every dead-lettered message back to the render queue; returns how many moved. */
   redriveDlq(): Promise<number>;
@@ -61,9 +79,6 @@ export interface RenderQueue {
 }
 
 // ---------- Video jobs (DynamoDB) ----------
-export const VIDEO_STATUSES = ["QUEUED", "RENDERING", "READY", "FAILED", "CANCELED"] as const;
-export type VideoStatus = (typeof VIDEO_STATUSES)[number];
-
 export interface VideoOutput {
   videoKey: string;
   posterKey: string;
@@ -83,6 +98,11 @@ export interface VideoJob {
   progress: number;
   etaSeconds: number | null;
   error: string | null;
+  /**
+   * The spec field a FAILED job's `error` is about, as a dotted path ("music.audioId", "slides.2.photoId"), so the
+   * composer can open the video with that field highlighted; absent or null when the failure is not one field's.
+   */
+  errorField?: string | null;
   output: VideoOutput | null;
   createdAt: string;
   updatedAt: string;
@@ -91,6 +111,8 @@ export interface VideoJob {
   finishedAt: string | null;
   heartbeatAt: string | null;
   renderSeconds: number | null;
+  /** A READY render's stage breakdown; absent on jobs that finished before the worker stored it, and on the rest. */
+  stageSeconds?: StageSeconds | null;
   cancelRequested: boolean;
   /** Set when a worker claims the job; every later write by that worker is conditional on it (fencing). */
   leaseId: string | null;
@@ -116,6 +138,8 @@ export interface VideoJobStore {
   listByOwner(ownerId: string, opts: { limit: number; cursor?: string | null; kind?: VideoJob["kind"] }): Promise<Page<VideoJob>>;
   /** Operators: by status, oldest update first, optionally only those updated before a time. */
   listByStatus(status: VideoStatus, opts: { limit: number; cursor?: string | null; updatedBefore?: string; updatedAfter?: string }): Promise<Page<VideoJob>>;
+  /** The owner's RENDERING jobs, read consistently (the worker's per-user in-flight cap counts them). */
+  listRendering(ownerId: string): Promise<VideoJob[]>;
   /** Conditional status change; returns the updated job, or null when the condition did not hold. */
   transition(ownerId: string, videoId: string, req: TransitionRequest): Promise<VideoJob | null>;
   /** Heartbeat + progress, conditional on RENDERING under this lease; ok=false when the job moved on (deleted, reassigned). */
@@ -140,9 +164,12 @@ export interface IdentityProvider {
   adminConfirmSignUp(email: string): Promise<void>;
   signIn(email: string, password: string): Promise<AuthTokens>;
   refresh(refreshToken: string): Promise<AuthTokens>;
+  /** Ends every session of the access token's user (Cognito GlobalSignOut): all their refresh tokens stop working. */
   signOut(accessToken: string): Promise<void>;
-  /** The signed-in user's e-mail and sub (Cognito GetUser with the access token). */
-  getUser(accessToken: string): Promise<{ sub: string; email: string }>;
+  /** Revokes one refresh token (and the access tokens minted from it). An unknown or revoked token succeeds. */
+  revokeRefreshToken(refreshToken: string): Promise<void>;
+  /** The signed-in user's e-mail and sub (Cognito GetUser with the access token); whether the address is verified. */
+  getUser(accessToken: string): Promise<{ sub: string; email: string; emailVerified: boolean }>;
   addToGroup(email: string, group: string): Promise<void>;
   deleteUser(email: string): Promise<void>;
   ping(): Promise<void>;

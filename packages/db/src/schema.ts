@@ -1,4 +1,4 @@
-import type { ColumnType } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 
 /** A timestamptz with a database default. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -31,6 +31,9 @@ export interface PhotosTable {
   caption: string | null;
   reject_reason: string | null;
   duplicate_of: string | null;
+  /** 0..1 of the auto-oriented photo; both null = the centre (migration 0011). */
+  focal_x: number | null;
+  focal_y: number | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -44,6 +47,8 @@ export interface AudioTracksTable {
   bytes: ColumnType<string, number | string, number | string>;
   duration_seconds: number | null;
   reject_reason: string | null;
+  /** Beat times in seconds (migration 0010). */
+  beats: number[] | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -61,6 +66,24 @@ export interface VideoSharesTable {
   video_id: string;
   expires_at: ColumnType<Date, Date | string, Date | string>;
   created_at: Timestamp;
+  /** Names the link in its owner's list (0009). */
+  id: Generated<string>;
+  /** Set when the owner turned the link off; the row stays so the link can answer 410 (0009). */
+  revoked_at: NullableTimestamp;
+}
+
+export interface ActiveRendersTable {
+  video_id: string;
+  owner_id: string;
+  attempt: number;
+  acquired_at: Timestamp;
+}
+
+export interface RenderBudgetDaysTable {
+  owner_id: string;
+  /** UTC day, YYYY-MM-DD. */
+  day: ColumnType<string, string, string>;
+  seconds: number;
 }
 
 export interface Database {
@@ -69,4 +92,6 @@ export interface Database {
   audio_tracks: AudioTracksTable;
   rate_limits: RateLimitsTable;
   video_shares: VideoSharesTable;
+  active_renders: ActiveRendersTable;
+  render_budget_days: RenderBudgetDaysTable;
 }

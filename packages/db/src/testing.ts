@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
+import { readEnvironment } from "@photoreel/config";
 import pg from "pg";
 import { createDb, type Db } from "./client";
 import { migrateToLatest } from "./migrate";
 
 /** The real PostgreSQL server the tests use; `.ci/run` makes sure one answers here. */
-export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const TEST_SERVER_URL = readEnvironment().TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** A fresh, migrated database on the real server, dropped by `drop()`. */
 export async function createTestDatabase(opts: { migrate?: boolean } = {}): Promise<{ db: Db; url: string; drop: () => Promise<void> }> {
@@ -33,8 +34,12 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
 /**
  * A PostgreSQL server of its own (initdb in a temp dir, ~1 s), for tests that restart or stop the database.
  * Needs the server binaries (the machine's PostgreSQL package) and, as root, runs them as `postgres`.
+ * `hostAuth: "scram-sha-256"` makes TCP connections prove their password (the superuser then connects through
+ * the socket: `adminUrl`); `serverOptions` are extra `-c name=value` settings (TLS, say).
  */
-export async function startThrowawayPostgres(): Promise<{ url: string; restart(): Promise<void>; stop(): Promise<void> }> {
+export async function startThrowawayPostgres(
+  opts: { hostAuth?: "trust" | "scram-sha-256"; serverOptions?: string } = {},
+): Promise<{ url: string; adminUrl: string; port: number; restart(): Promise<void>; stop(): Promise<void> }> {
   const { execFileSync } = await import("node:child_process");
   const { mkdtempSync, readdirSync, chownSync, rmSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
@@ -58,13 +63,15 @@ export async function startThrowawayPostgres(): Promise<{ url: string; restart()
   const run = (cmd: string, args: string[]) => {
     execFileSync(asRoot ? "runuser" : cmd, asRoot ? ["-u", "postgres", "--", cmd, ...args] : args, { stdio: "ignore" });
   };
-  run(`${bin}/initdb`, ["-D", `${dir}/data`, "-U", "postgres", "--auth=trust", "--no-sync"]);
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
+  run(`${bin}/initdb`, ["-D", `${dir}/data`, "-U", "postgres", "--auth-local=trust", `--auth-host=${opts.hostAuth ?? "trust"}`, "--no-sync"]);
+  const serverOpts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off ${opts.serverOptions ?? ""}`.trim();
   const ctl = (...args: string[]) => run(`${bin}/pg_ctl`, ["-D", `${dir}/data`, "-l", `${dir}/log`, "-w", ...args]);
-  ctl("-o", opts, "start");
+  ctl("-o", serverOpts, "start");
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    restart: async () => ctl("-m", "fast", "-o", opts, "restart"),
+    adminUrl: `postgres://postgres@localhost:${port}/postgres?host=${encodeURIComponent(dir)}`,
+    port,
+    restart: async () => ctl("-m", "fast", "-o", serverOpts, "restart"),
     stop: async () => {
       try {
         ctl("-m", "immediate", "stop");

@@ -4,10 +4,10 @@ export type PhotoRejectionCode =
   | "NOT_A_PHOTO"
   | "TOO_MANY_PIXELS"
   | "DAMAGED"
-  | "HEIC_UNSUPPORTED"
+  | "UNSUPPORTED_CODING"
   | "TIMEOUT";
 
-export type AudioRejectionCode = "EMPTY" | "FILE_TOO_LARGE" | "NOT_AUDIO" | "NO_AUDIO_STREAM" | "TOO_SHORT" | "DAMAGED";
+export type AudioRejectionCode = "EMPTY" | "FILE_TOO_LARGE" | "NOT_AUDIO" | "NO_AUDIO_STREAM" | "TOO_SHORT" | "TOO_LONG" | "UNUSUAL_FORMAT" | "DAMAGED";
 
 /** The upload is unusable. `message` is the user-readable reason; `code` is for logs and metrics. */
 export class PhotoRejectedError extends Error {

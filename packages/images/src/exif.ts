@@ -88,3 +88,26 @@ export function cleanText(value: unknown): string | null {
   if (text === "" || /[\u0000-\u001f\u007f\ufffd]/.test(text)) return null;
   return text.length > 64 ? text.slice(0, 64).trimEnd() : text;
 }
+
+/**
+ * EXIF Orientation (IFD0 tag 0x0112) 1-8, or null. libvips reports it for JPEG/PNG/WebP but drops it for HEIF (where
+ * irot/imir are the normative transforms), so the HEIC path reads it here to apply it when the file has no transforms.
+ */
+export function readExifOrientation(exif: Buffer | undefined): number | null {
+  if (!exif || exif.length < 14 || exif.length > MAX_EXIF_BYTES) return null;
+  const tiff = exif.subarray(0, 6).toString("latin1") === "Exif\0\0" ? exif.subarray(6) : exif;
+  const order = tiff.subarray(0, 2).toString("latin1");
+  if ((order !== "II" && order !== "MM") || tiff.length < 8) return null;
+  const le = order === "II";
+  const u16 = (at: number) => (at >= 0 && at + 2 <= tiff.length ? (le ? tiff.readUInt16LE(at) : tiff.readUInt16BE(at)) : -1);
+  const ifd = le ? tiff.readUInt32LE(4) : tiff.readUInt32BE(4);
+  const count = Math.min(u16(ifd), MAX_ENTRIES);
+  for (let i = 0; i < count; i++) {
+    const entry = ifd + 2 + i * 12;
+    if (u16(entry) === 0x0112 && u16(entry + 2) === 3) {
+      const value = u16(entry + 8);
+      return value >= 1 && value <= 8 ? value : null;
+    }
+  }
+  return null;
+}

@@ -7,10 +7,14 @@ sharp.cache(false);
 
 export { AudioRejectedError, PhotoRejectedError } from "./errors";
 export type { AudioRejectionCode, PhotoRejectionCode } from "./errors";
-export { heicSupported } from "./heic";
+export { openPhoto } from "./open-photo";
+export type { OpenedPhoto, PhotoFormat, PhotoLimits, PixelOptions, RawPixels } from "./open-photo";
 export { processPhoto, PREVIEW_SIZE, THUMBNAIL_SIZE } from "./process-photo";
 export type { ProcessedPhoto, ProcessOptions } from "./process-photo";
-export { probeAudio } from "./probe-audio";
-export { SNIFF_BYTES, sniffAudioType, sniffImageType } from "./sniff";
+export { detectFocalPoint, FOCAL_STRATEGY, focalPointBy } from "./focal";
+export type { Focal, FocalStrategy } from "./focal";
+export { beatsOf, detectBeats, MAX_BEATS } from "./beats";
+export { AUDIO_DEMUXER, createAudioProber, probeAudio } from "./probe-audio";
+export { mediaSniffer, SNIFF_BYTES, sniffAudioType, sniffImageType } from "./sniff";
 export type { AudioContentType, ImageContentType } from "./sniff";
 export { createPhotoDecoder } from "./decoder";

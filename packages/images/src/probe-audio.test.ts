@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AudioRejectedError, probeAudio } from "./index";
+import { flatWav } from "./test-support/wav";
 
 let dir: string;
 beforeAll(async () => {
@@ -75,9 +76,39 @@ describe("probeAudio (real ffmpeg/ffprobe)", () => {
     expect(error.message).toBe("This file is not music (it looks like text). Upload an MP3, M4A/AAC, WAV or OGG file.");
   });
 
+  it("a 46-byte mono WAV holding one 16-bit sample at 384 kHz is refused", async () => {
+    const path = join(dir, "tiny.wav");
+    await writeFile(path, flatWav(384_000, 1, 1));
+    expect((await rejection(path)).code).toBe("TOO_SHORT");
+  });
+
+  it.each([
+    ["384 kHz", 384_000, 1, /sample rate \(384 kHz\) is not one we can use\. Export it at 44\.1 or 48 kHz/],
+    ["4 kHz", 4_000, 1, /sample rate \(4 kHz\)/],
+    ["16 channels", 48_000, 16, /has 16 channels\. Export it as stereo or mono/],
+  ] as const)("a 3 s WAV at %s is refused with what to do", async (_name, rate, channels, message) => {
+    const path = join(dir, `odd-${rate}-${channels}.wav`);
+    await writeFile(path, flatWav(rate, channels, rate * 3));
+    const error = await rejection(path);
+    expect(error.code).toBe("UNUSUAL_FORMAT");
+    expect(error.message).toMatch(message);
+  });
+
+  it.each([
+    ["an HLS playlist", (target: string) => `#EXTM3U\n#EXT-X-TARGETDURATION:3\n#EXTINF:3.0,\n${target}\n#EXT-X-ENDLIST\n`],
+    ["an ffconcat script", (target: string) => `ffconcat version 1.0\nfile ${target}\n`],
+  ])("%s behind an ID3 tag is not audio, though it names a real track", async (_name, script) => {
+    const target = tone(`target-${_name.length}.mp3`, 3, ["-c:a", "libmp3lame"]);
+    const path = join(dir, `script-${_name.length}.mp3`);
+    await writeFile(path, Buffer.concat([Buffer.from("ID3\x04\x00\x00\x00\x00\x00\x00", "latin1"), Buffer.from(script(target))]));
+    const error = await rejection(path);
+    expect(["DAMAGED", "NO_AUDIO_STREAM"]).toContain(error.code);
+  });
+
   it("an empty file", async () => {
     const path = join(dir, "empty.mp3");
     await writeFile(path, "");
     expect((await rejection(path)).code).toBe("EMPTY");
   });
 });
+

@@ -1,16 +1,26 @@
 import { execFile } from "node:child_process";
-import { open } from "node:fs/promises";
-import { resolve } from "node:path";
+import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { AudioProber } from "@photoreel/core";
+import { beatsOf } from "./beats";
 import { AudioRejectedError } from "./errors";
 import { describeContent, sniffAudioType, SNIFF_BYTES } from "./sniff";
 import type { AudioContentType } from "./sniff";
 
 export const MIN_AUDIO_SECONDS = 0.5;
+/** Longer than any video we render; a header claiming more is lying or the file is not music for a slideshow. */
+export const MAX_AUDIO_SECONDS = 3 * 3600;
+/** Telephone quality to studio masters. A 384 kHz header on a few bytes is a trick, not music. */
+export const AUDIO_SAMPLE_RATES = { min: 8_000, max: 192_000 } as const;
+export const MAX_AUDIO_CHANNELS = 8;
 const PROBE_TIMEOUT_MS = 20_000;
 
-// The demuxer is forced from the sniffed type, so a file can only be read as the format it claims to be
-// (no playlists or concat lists pulling in other files, no guessing).
-const DEMUXER: Record<AudioContentType, string> = {
+/**
+ * The FFmpeg demuxer for each sniffed audio type. Every reader (this probe, the worker's FFmpeg) forces it, so a
+ * file can only be read as the format it claims to be (no playlists or concat lists pulling in other files, no guessing).
+ */
+export const AUDIO_DEMUXER: Record<AudioContentType, string> = {
   "audio/mpeg": "mp3",
   "audio/mp4": "mov",
   "audio/aac": "aac",
@@ -20,7 +30,10 @@ const DEMUXER: Record<AudioContentType, string> = {
 
 const SUPPORTED = "Upload an MP3, M4A/AAC, WAV or OGG file.";
 
-/** Validates a music upload: the sniffed type, then ffprobe (an audio stream, longer than half a second). */
+/**
+ * Validates a music upload: the sniffed type, then ffprobe with that type's demuxer forced (an audio stream with a
+ * sane sample rate and channel count, between half a second and three hours long).
+ */
 export async function probeAudio(path: string): Promise<{ contentType: AudioContentType; durationSeconds: number }> {
   const head = await readHead(path);
   if (head.length === 0) throw new AudioRejectedError("EMPTY", "This file is empty (0 bytes). Choose the music file again.");
@@ -33,7 +46,7 @@ export async function probeAudio(path: string): Promise<{ contentType: AudioCont
     );
   }
 
-  const probe = await ffprobe(path, DEMUXER[contentType]);
+  const probe = await ffprobe(path, AUDIO_DEMUXER[contentType]);
   const damaged = () =>
     new AudioRejectedError("DAMAGED", "This audio file is damaged or incomplete and can't be read. Upload the original file again.");
   if (!probe) throw damaged();
@@ -44,7 +57,44 @@ export async function probeAudio(path: string): Promise<{ contentType: AudioCont
   if (duration <= MIN_AUDIO_SECONDS) {
     throw new AudioRejectedError("TOO_SHORT", `This audio is too short (${duration.toFixed(1)} s). Choose a track longer than a second.`);
   }
+  if (duration > MAX_AUDIO_SECONDS) {
+    throw new AudioRejectedError("TOO_LONG", `This audio is longer than ${MAX_AUDIO_SECONDS / 3600} hours. Choose a shorter track or trim it first.`);
+  }
+  const rate = Number(audio.sample_rate);
+  const channels = Number(audio.channels);
+  if (!Number.isInteger(rate) || rate < AUDIO_SAMPLE_RATES.min || rate > AUDIO_SAMPLE_RATES.max) {
+    throw new AudioRejectedError(
+      "UNUSUAL_FORMAT",
+      `This audio's sample rate (${Number.isFinite(rate) ? `${rate / 1000} kHz` : "unknown"}) is not one we can use. Export it at 44.1 or 48 kHz and upload it again.`,
+    );
+  }
+  if (!Number.isInteger(channels) || channels < 1 || channels > MAX_AUDIO_CHANNELS) {
+    throw new AudioRejectedError("UNUSUAL_FORMAT", `This audio has ${Number.isFinite(channels) ? channels : "an unknown number of"} channels. Export it as stereo or mono and upload it again.`);
+  }
   return { contentType, durationSeconds: duration };
+}
+
+/**
+ * Core's `AudioProber` port: the bytes of an upload probed from a private temp file; a bad file is an outcome.
+ * An accepted track's beats are found here too, from the same file, so they are computed once per track.
+ */
+export function createAudioProber(opts: { tmpRoot?: string } = {}): AudioProber {
+  return {
+    async probe(bytes) {
+      const dir = await mkdtemp(join(opts.tmpRoot ?? tmpdir(), "audio-probe-"));
+      try {
+        const path = join(dir, "upload");
+        await writeFile(path, bytes);
+        const probed = await probeAudio(path);
+        return { ok: true as const, ...probed, beats: await beatsOf(path, AUDIO_DEMUXER[probed.contentType]) };
+      } catch (e) {
+        if (e instanceof AudioRejectedError) return { ok: false as const, reason: e.message };
+        throw e;
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
 }
 
 async function readHead(path: string): Promise<Uint8Array> {
@@ -59,7 +109,7 @@ async function readHead(path: string): Promise<Uint8Array> {
 }
 
 interface FfprobeOutput {
-  streams?: { codec_type?: string; duration?: string }[];
+  streams?: { codec_type?: string; duration?: string; sample_rate?: string; channels?: number }[];
   format?: { duration?: string; format_name?: string };
 }
 
@@ -68,7 +118,7 @@ function ffprobe(path: string, demuxer: string): Promise<FfprobeOutput | null> {
   const args = [
     "-v", "error",
     "-f", demuxer,
-    "-show_entries", "format=duration,format_name:stream=codec_type,duration",
+    "-show_entries", "format=duration,format_name:stream=codec_type,duration,sample_rate,channels",
     "-of", "json",
     `file:${resolve(path)}`,
   ];

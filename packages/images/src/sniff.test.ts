@@ -20,7 +20,9 @@ describe("sniffImageType", () => {
     ["HEIC sequence", ftyp("hevc", "msf1"), "image/heic"],
     ["mif1 with heic compatible", ftyp("mif1", "mif1", "heic"), "image/heic"],
     ["generic HEIF", ftyp("mif1", "mif1", "miaf"), "image/heif"],
-    ["AVIF", ftyp("avif", "mif1", "miaf"), "image/heif"],
+    ["AVIF", ftyp("avif", "mif1", "miaf"), "image/avif"],
+    ["AVIF sequence", ftyp("avis", "msf1"), "image/avif"],
+    ["mif1 with avif compatible", ftyp("mif1", "mif1", "miaf", "avif"), "image/avif"],
   ])("%s", (_name, head, type) => {
     expect(sniffImageType(head)).toBe(type);
   });
@@ -35,6 +37,8 @@ describe("sniffImageType", () => {
     ["two JPEG bytes", bytes([0xff, 0xd8])],
     ["truncated ftyp", bytes([0, 0, 0, 0x18], "ftyp")],
     ["TIFF", bytes("II*\0")],
+    ["QuickTime", ftyp("qt  ", "qt  ")],
+    ["JPEG 2000 (an ISO BMFF image we do not take)", ftyp("jp2 ", "jp2 ")],
   ])("%s is not a supported photo", (_name, head) => {
     expect(sniffImageType(head)).toBeNull();
   });

@@ -1,4 +1,5 @@
 import type { AUDIO_CONTENT_TYPES, PHOTO_CONTENT_TYPES } from "@photoreel/contracts";
+import type { MediaSniffer } from "@photoreel/core";
 
 export type ImageContentType = (typeof PHOTO_CONTENT_TYPES)[number];
 export type AudioContentType = (typeof AUDIO_CONTENT_TYPES)[number];
@@ -23,14 +24,16 @@ function ftypBrands(head: Uint8Array): string[] | null {
   return brands;
 }
 
-// HEVC-coded HEIF (what iPhones write) vs. the generic HEIF/AVIF brands.
+// The one table of ISO BMFF brands (ftyp). HEVC-coded HEIF is what iPhones write; AVIF is AV1-coded HEIF; "mif1"/"msf1"
+// say only "HEIF" and leave the codec to the compatible brands (or, when none names it, to the file's item types).
 const HEIC_BRANDS = new Set(["heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs"]);
-const HEIF_BRANDS = new Set(["mif1", "msf1", "mif2", "avif", "avis"]);
+const AVIF_BRANDS = new Set(["avif", "avis"]);
+const HEIF_BRANDS = new Set(["mif1", "msf1", "mif2"]);
 const AUDIO_MP4_BRANDS = new Set(["M4A ", "M4B ", "M4P ", "mp42", "mp41", "isom", "iso2", "iso5", "dash", "F4A "]);
 
 /**
- * The real type from the first bytes; never trusts a declared type or a file name.
- * AVIF (an HEIF profile that sharp decodes) is reported as image/heif.
+ * The real type from the first bytes; never trusts a declared type or a file name. HEIF is `image/heic` when a brand
+ * says HEVC, `image/avif` when one says AV1, and `image/heif` when only the generic HEIF brands are present.
  */
 export function sniffImageType(head: Uint8Array): ImageContentType | null {
   if (startsWith(head, [0xff, 0xd8, 0xff])) return "image/jpeg";
@@ -39,16 +42,19 @@ export function sniffImageType(head: Uint8Array): ImageContentType | null {
   const gif = ascii(head, 0, 6);
   if (gif === "GIF87a" || gif === "GIF89a") return "image/gif";
   const brands = ftypBrands(head);
-  if (brands) {
-    const [major] = brands;
-    if (major && HEIC_BRANDS.has(major)) return "image/heic";
-    if (major && HEIF_BRANDS.has(major)) {
-      // e.g. major "mif1" with compatible "heic": still HEVC-coded.
-      return brands.some((b) => HEIC_BRANDS.has(b)) ? "image/heic" : "image/heif";
-    }
-  }
-  return null;
+  const [major] = brands ?? [];
+  if (!brands || !major) return null;
+  if (HEIC_BRANDS.has(major)) return "image/heic";
+  if (AVIF_BRANDS.has(major)) return "image/avif";
+  if (!HEIF_BRANDS.has(major)) return null;
+  // e.g. major "mif1" with compatible "heic": still HEVC-coded.
+  if (brands.some((b) => HEIC_BRANDS.has(b))) return "image/heic";
+  if (brands.some((b) => AVIF_BRANDS.has(b))) return "image/avif";
+  return "image/heif";
 }
+
+/** HEIF in any of its codings: the files that go through the HEIF decoders rather than libvips' other loaders. */
+export const isHeifFamily = (type: ImageContentType): boolean => type === "image/heic" || type === "image/heif" || type === "image/avif";
 
 function isMp3FrameHeader(b1: number, b2: number): boolean {
   const version = (b1 >> 3) & 0b11; // 01 is reserved
@@ -95,3 +101,6 @@ function isMostlyText(head: Uint8Array): boolean {
   for (const b of head) if (b === 9 || b === 10 || b === 13 || (b >= 0x20 && b !== 0x7f)) printable++;
   return printable === head.length && !head.includes(0);
 }
+
+/** Core's `MediaSniffer` port, for the composition roots: core asks this table instead of keeping its own. */
+export const mediaSniffer: MediaSniffer = { headBytes: SNIFF_BYTES, photoType: sniffImageType, audioType: sniffAudioType };

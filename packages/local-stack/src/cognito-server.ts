@@ -19,6 +19,8 @@ interface Ctx {
 interface CognitoUser {
   Username: string;
   RefreshTokens?: string[];
+  /** Added by the embedded stack: when GlobalSignOut last ran (epoch seconds). */
+  SignedOutAt?: number;
 }
 interface UserPoolService {
   getUserByUsername(ctx: Ctx, username: string): Promise<CognitoUser | null>;
@@ -55,14 +57,17 @@ interface CognitoModules {
 type Route = (target: string) => (ctx: Ctx, req: Record<string, unknown>) => Promise<unknown>;
 
 /**
- * cognito-local 5.3.0 has no GlobalSignOut. Real Cognito revokes the user's refresh tokens; this does the same
- * (after checking the access token's signature), so sign-out behaves alike on both.
+ * cognito-local 5.3.0 has no GlobalSignOut, and its GetUser accepts any access token that decodes. Real Cognito
+ * revokes the user's refresh tokens and refuses their earlier access tokens; this does the same (after checking the
+ * access token's signature), so sign-out behaves alike on both. The sign-out time is kept on the user record, in
+ * whole seconds like `iat`: a token issued in an earlier second is refused, one from the same second is not (that
+ * never refuses a token minted just after signing out, at the price of a second's grace).
  */
 function withGlobalSignOut(m: CognitoModules, cognito: CognitoService, route: Route): Route {
-  const globalSignOut = async (ctx: Ctx, req: Record<string, unknown>) => {
-    let claims: { client_id?: string; sub?: string; token_use?: string };
+  const userOf = async (ctx: Ctx, accessToken: unknown) => {
+    let claims: { client_id?: string; sub?: string; token_use?: string; iat?: number };
     try {
-      claims = m.jwt.verify(String(req.AccessToken), m.publicKey.pem, { algorithms: ["RS256"] }) as typeof claims;
+      claims = m.jwt.verify(String(accessToken), m.publicKey.pem, { algorithms: ["RS256"] }) as typeof claims;
     } catch {
       throw new m.errors.NotAuthorizedError();
     }
@@ -70,10 +75,19 @@ function withGlobalSignOut(m: CognitoModules, cognito: CognitoService, route: Ro
     const pool = await cognito.getUserPoolForClientId(ctx, claims.client_id);
     const user = await pool.getUserByUsername(ctx, claims.sub);
     if (!user) throw new m.errors.NotAuthorizedError();
-    await pool.saveUser(ctx, { ...user, RefreshTokens: [] });
+    return { pool, user, iat: claims.iat ?? 0 };
+  };
+  const globalSignOut = async (ctx: Ctx, req: Record<string, unknown>) => {
+    const { pool, user } = await userOf(ctx, req.AccessToken);
+    await pool.saveUser(ctx, { ...user, RefreshTokens: [], SignedOutAt: Math.floor(Date.now() / 1000) });
     return {};
   };
-  return (target) => (target === "GlobalSignOut" ? globalSignOut : route(target));
+  const getUser = async (ctx: Ctx, req: Record<string, unknown>) => {
+    const { user, iat } = await userOf(ctx, req.AccessToken);
+    if (iat < (user.SignedOutAt ?? 0)) throw new m.errors.NotAuthorizedError();
+    return route("GetUser")(ctx, req);
+  };
+  return (target) => (target === "GlobalSignOut" ? globalSignOut : target === "GetUser" ? getUser : route(target));
 }
 
 interface CognitoConfig {

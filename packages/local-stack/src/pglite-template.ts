@@ -2,7 +2,9 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 
 /*
  * A new PGlite cluster runs initdb inside WebAssembly: 5-15 s on a small, busy machine. Loading a tarball of an
@@ -40,15 +42,19 @@ async function saveTemplate(db: PGlite): Promise<void> {
   }
 }
 
+/** The PostgreSQL extensions the migrations create (photo search), which PGlite loads only when asked. */
+export const PGLITE_EXTENSIONS = { btree_gin, pg_trgm } satisfies PGliteOptions["extensions"];
+
 /** Opens (or creates) the cluster; `dir` undefined means in memory. */
 export async function openPglite(dir: string | undefined): Promise<PGlite> {
   const fresh = dir === undefined || (await isEmptyDir(dir));
-  if (!fresh) return PGlite.create(dir);
+  const extensions = PGLITE_EXTENSIONS;
+  if (!fresh) return PGlite.create(dir, { extensions });
 
   const template = await readTemplate();
   if (template) {
     try {
-      return dir === undefined ? await PGlite.create({ loadDataDir: template }) : await PGlite.create(dir, { loadDataDir: template });
+      return dir === undefined ? await PGlite.create({ loadDataDir: template, extensions }) : await PGlite.create(dir, { loadDataDir: template, extensions });
     } catch {
       await rm(templateFile(), { force: true });
       if (dir !== undefined) {
@@ -57,7 +63,7 @@ export async function openPglite(dir: string | undefined): Promise<PGlite> {
       }
     }
   }
-  const db = dir === undefined ? await PGlite.create() : await PGlite.create(dir);
+  const db = dir === undefined ? await PGlite.create({ extensions }) : await PGlite.create(dir, { extensions });
   await saveTemplate(db); // before anything is written to it
   return db;
 }

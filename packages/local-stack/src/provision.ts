@@ -53,7 +53,7 @@ export const USER_POOL_SPEC = {
   },
 } satisfies CreateUserPoolCommandInput;
 
-export function createProvisionClients(target: ProvisionTarget): ProvisionClients {
+function createProvisionClients(target: ProvisionTarget): ProvisionClients {
   const common = { region: target.region, credentials: target.credentials ?? LOCAL_CREDENTIALS };
   return {
     s3: new S3Client({
@@ -69,7 +69,7 @@ export function createProvisionClients(target: ProvisionTarget): ProvisionClient
   };
 }
 
-export function destroyProvisionClients(clients: ProvisionClients): void {
+function destroyProvisionClients(clients: ProvisionClients): void {
   clients.s3.destroy();
   clients.sqs.destroy();
   clients.dynamodb.destroy();

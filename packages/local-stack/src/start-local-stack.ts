@@ -5,7 +5,9 @@ import type { Server } from "node:http";
 import path from "node:path";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { buildApp } from "fauxqs";
+import { lockDataDir } from "./data-dir-lock";
 import { openPglite } from "./pglite-template";
+import { portOrFree, StartupError } from "./ports";
 import { startCognitoLocal, type CognitoMessage } from "./cognito-server";
 import { provisionAws } from "./provision";
 import { s3rverFixes, type S3rverStore } from "./s3rver-fixes";
@@ -38,7 +40,10 @@ export interface LocalStackPorts {
 
 export interface LocalStackOptions {
   dataDir: string;
-  /** Defaults: s3 4569, sqs 9324, dynamodb 8011, cognito 9229, postgres 54329; 0 picks a free port. */
+  /**
+   * Defaults: s3 4569, sqs 9324, dynamodb 8011, cognito 9229, postgres 54329, each replaced by a free port when it is
+   * busy (a second copy on the same machine). 0 picks a free port; a port given here that is busy stops the start.
+   */
   ports?: Partial<LocalStackPorts>;
   /** Origin the bucket's CORS rules allow (the web app's). */
   webOrigin: string;
@@ -72,7 +77,8 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_PORTS: LocalStackPorts = { s3: 4569, sqs: 9324, dynamodb: 8011, cognito: 9229, postgres: 54329 };
+const DEFAULT_PORTS: LocalStackPorts = { s3: 4569, sqs: 9324, dynamodb: 8011, cognito: 9229, postgres: 54329 };
+const SERVICE_NAMES: Record<keyof LocalStackPorts, string> = { s3: "S3", sqs: "SQS", dynamodb: "DynamoDB", cognito: "Cognito", postgres: "PostgreSQL" };
 const HOST = "127.0.0.1";
 /** pg.Pool defaults to 10 per process; the API and an in-process worker may each hold a pool. */
 const PG_MAX_CONNECTIONS = 24;
@@ -120,8 +126,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const dataDir = path.resolve(opts.dataDir);
   const dirs = { s3: path.join(dataDir, "s3"), dynamodb: path.join(dataDir, "dynamodb"), cognito: path.join(dataDir, "cognito"), postgres: path.join(dataDir, "postgres") };
   await Promise.all(Object.values(dirs).map((d) => mkdir(d, { recursive: true })));
+  const unlock = await lockDataDir(dataDir);
 
-  const stops: (() => Promise<void>)[] = [];
+  const stops: (() => Promise<void>)[] = [unlock];
   const stopAll = async () => {
     const errors: unknown[] = [];
     for (const stop of stops.splice(0).reverse()) {
@@ -142,6 +149,23 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     await stop?.();
   };
   stops.push(() => stopLive("s3"), () => stopLive("sqs"));
+
+  // s3rver cannot report a failed bind (it leaves an unhandled 'error' event), so ports are checked before binding:
+  // a busy default is swapped for a free one; a busy port that was asked for stops the start with a sentence.
+  try {
+    for (const name of Object.keys(want) as (keyof LocalStackPorts)[]) {
+      if (want[name] === 0) continue;
+      const { busy } = await portOrFree(want[name], HOST);
+      if (!busy) continue;
+      if (opts.ports?.[name] !== undefined) {
+        throw new StartupError(`Port ${want[name]} (the embedded ${SERVICE_NAMES[name]} stand-in) is already in use; stop what uses it or choose another port.`);
+      }
+      want[name] = 0;
+    }
+  } catch (e) {
+    await stopAll().catch(() => undefined);
+    throw e;
+  }
 
   try {
     const startS3 = async () => {

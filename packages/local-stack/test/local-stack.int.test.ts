@@ -169,7 +169,7 @@ describe("startLocalStack", () => {
     });
     const taken = (blocker.address() as AddressInfo).port;
     try {
-      await expect(startLocalStack({ dataDir: dir, webOrigin: WEB_ORIGIN, inMemory: true, ports: { ...ANY_PORTS, dynamodb: taken } })).rejects.toThrow(/EADDRINUSE/);
+      await expect(startLocalStack({ dataDir: dir, webOrigin: WEB_ORIGIN, inMemory: true, ports: { ...ANY_PORTS, dynamodb: taken } })).rejects.toThrow(`Port ${taken} (the embedded DynamoDB stand-in) is already in use; stop what uses it or choose another port.`);
     } finally {
       blocker.close();
       await rm(dir, { recursive: true, force: true });

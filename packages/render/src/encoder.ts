@@ -1,4 +1,4 @@
-import type { RenderProfile } from "@photoreel/contracts";
+import { videoBitrateCap, type RenderProfile } from "./policy";
 
 /**
  * libx264 settings shared by every render (and by the bench's encoder floor, so the comparison is fair).
@@ -10,6 +10,8 @@ import type { RenderProfile } from "@photoreel/contracts";
 export function encoderArgs(profile: RenderProfile): string[] {
   const pixels = profile.width * profile.height;
   const args = ["-c:v", "libx264", "-preset", profile.preset, "-crf", String(profile.crf), "-pix_fmt", "yuv420p"];
+  const cap = profile.maxrateKbps ?? videoBitrateCap(profile);
+  args.push("-maxrate", `${cap}k`, "-bufsize", `${cap}k`);
   if (pixels >= 1280 * 720) args.push("-rc-lookahead", "10", "-x264-params", "sliced-threads=1:threads=2");
   // JPEG colours are BT.601; say so, or players assume BT.709 for HD and shift the colours.
   args.push("-colorspace", "smpte170m", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv");
@@ -17,12 +19,13 @@ export function encoderArgs(profile: RenderProfile): string[] {
 }
 
 /**
- * Photos per FFmpeg run. Each photo in a run costs ~12 MB per output megapixel for the whole run (its decoded frame
- * and a buffer per pixel-format conversion), and each run pays x264's start-up (~0.15 s, most of it faulting in its
- * ~165 MB of frame buffers) and starts on a keyframe. So: 3 at 1080p (a 100-photo job peaks at 377 MB for the
- * worker's process tree, 4 would be 412; 2 costs 0.4-0.8 s more per 10 photos), 7 at 720p, 2 from there up.
+ * Photos per chunk run (still photos; Ken Burns slides are drawn in process, two canvases at a time). Each chunk is
+ * one FFmpeg run that decodes, draws and encodes its slides: each photo in it costs ~12 MB per output megapixel for
+ * the whole run (its decoded frame and a buffer per pixel-format conversion) beside that run's x264 (~165-215 MB at
+ * 1080p), and each run pays x264's start-up (~0.15 s) and starts on a keyframe. So: 3 at 1080p (a 100-photo job
+ * peaked at 369-378 MB summed RSS for the worker's tree with this layout; 4 would be ~412), 7 at 720p, 2 from there up.
  */
-export function slidesPerChunk(profile: RenderProfile, kenBurns: boolean): number {
-  const megapixels = (profile.width * profile.height * (kenBurns ? 2 : 1)) / 1e6;
+export function slidesPerChunk(profile: RenderProfile): number {
+  const megapixels = (profile.width * profile.height) / 1e6;
   return Math.max(2, Math.min(12, Math.floor(7 / megapixels)));
 }

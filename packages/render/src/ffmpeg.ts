@@ -1,7 +1,9 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
 import { promisify } from "node:util";
 import ffmpeg from "fluent-ffmpeg";
-import { abortError } from "./errors";
+import { abortError, RenderBudgetError } from "./errors";
+import { inSpan } from "./trace";
 
 const tools = { ffmpeg: "ffmpeg", ffprobe: "ffprobe" };
 
@@ -16,9 +18,17 @@ export interface RunOptions {
   onProgress?: (block: string) => void;
   /** Sampled with the child's pid, e.g. to measure memory. */
   onSpawn?: (pid: number) => void;
+  /** Fed to FFmpeg's stdin, for an input given as `pipe:0`. */
+  stdin?: Readable;
+  /** Receives FFmpeg's stdout, for an output given as `pipe:1`; left open when FFmpeg ends. */
+  stdout?: Writable;
+  /** Wall-clock budget: past it FFmpeg is killed and the run rejects with a RenderBudgetError. */
+  timeoutMs?: number;
+  /** What this run does, for the budget error's message ("encoding part 2 of 3"). */
+  step?: string;
 }
 
-/** Splits an FFmpeg argument list into inputs (with their options) and output options + output path. */
+/** Splits an FFmpeg argument list into inputs (with their options, maybe none) and output options + output path. */
 export function splitArgs(args: string[]): { inputs: { path: string; options: string[] }[]; outputOptions: string[]; output: string } {
   const inputs: { path: string; options: string[] }[] = [];
   let pending: string[] = [];
@@ -32,32 +42,55 @@ export function splitArgs(args: string[]): { inputs: { path: string; options: st
     }
   }
   const output = pending.pop();
-  if (!output || inputs.length === 0) throw new Error("ffmpeg arguments need at least one input and an output");
+  if (!output) throw new Error("ffmpeg arguments need an output");
   return { inputs, outputOptions: pending, output };
 }
 
 /**
+ * FFmpeg may open only local files for an input, and only with the demuxer we name: a file that merely claims
+ * to be audio (an HLS playlist or an ffconcat script behind an ID3 tag) can then neither be read as a playlist
+ * nor pull in other files or URLs.
+ */
+const INPUT_GUARD = ["-protocol_whitelist", "file"];
+
+/**
  * Runs FFmpeg through fluent-ffmpeg with `-progress pipe:2` (blocks arrive on its stderr line events). Abort kills
  * it with SIGKILL (nothing to clean up: every output is in the caller's workDir) and rejects with an AbortError
- * once the process is gone.
+ * once the process is gone; so does `timeoutMs`, rejecting with a RenderBudgetError. Every input must name its
+ * demuxer (`-f`) and may only read local files.
  */
 export function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<void> {
+  // One span per FFmpeg run, named by its step ("encoding part 2 of 3", "encoding the video", "adding the music").
+  return inSpan(`ffmpeg: ${opts.step ?? "run"}`, { "ffmpeg.step": opts.step ?? "run" }, () => runFfmpegProcess(args, opts));
+}
+
+function runFfmpegProcess(args: string[], opts: RunOptions): Promise<void> {
   const { signal } = opts;
   if (signal?.aborted) return Promise.reject(abortError(signal));
   const { inputs, outputOptions, output } = splitArgs(args);
+  const unnamed = inputs.find((input) => !input.options.includes("-f"));
+  if (unnamed) return Promise.reject(new Error(`FFmpeg input ${unnamed.path} needs its demuxer named with -f`));
   return new Promise((resolve, reject) => {
     const cmd = ffmpeg().setFfmpegPath(tools.ffmpeg);
+    const global = ["-hide_banner", "-nostdin", "-nostats", "-v", "error", "-progress", "pipe:2"];
     inputs.forEach((input, i) => {
-      cmd.input(input.path);
-      const global = i === 0 ? ["-hide_banner", "-nostdin", "-nostats", "-v", "error", "-progress", "pipe:2"] : [];
-      if (global.length || input.options.length) cmd.inputOptions([...global, ...input.options]);
+      // Our own stdin (frames we write) is the one input that is not a local file.
+      const piped = input.path === "pipe:0" && opts.stdin;
+      cmd.input(piped ? opts.stdin! : input.path);
+      cmd.inputOptions([...(i === 0 ? global : []), ...(piped ? ["-protocol_whitelist", "pipe"] : INPUT_GUARD), ...input.options]);
     });
-    cmd.outputOptions(outputOptions).output(output);
+    // A graph of sources only (a title card) has no input to carry the global options.
+    if (inputs.length === 0) cmd.outputOptions(global);
+    if (output === "pipe:1" && opts.stdout) cmd.outputOptions(outputOptions).output(opts.stdout, { end: false });
+    else cmd.outputOptions(outputOptions).output(output);
     let stderr = "";
     let block = "";
+    let overBudget = false;
     cmd.on("start", () => {
       const pid = (cmd as unknown as { ffmpegProc?: { pid?: number } }).ffmpegProc?.pid;
       if (pid !== undefined) opts.onSpawn?.(pid);
+      // fluent-ffmpeg spawns asynchronously: a kill asked for before there was a process is done now.
+      if (overBudget || signal?.aborted) cmd.kill("SIGKILL");
     });
     cmd.on("stderr", (line: string) => {
       if (/^[a-z_0-9]+=/.test(line)) {
@@ -72,13 +105,34 @@ export function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<void> 
     });
     const onAbort = () => cmd.kill("SIGKILL");
     signal?.addEventListener("abort", onAbort, { once: true });
-    cmd.on("error", (err: Error) => {
+    const budget =
+      opts.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            overBudget = true;
+            cmd.kill("SIGKILL");
+          }, opts.timeoutMs);
+    const settle = () => {
+      clearTimeout(budget);
       signal?.removeEventListener("abort", onAbort);
-      if (signal?.aborted) reject(abortError(signal));
-      else reject(new Error(`ffmpeg failed: ${stderr.trim().split("\n").slice(-5).join(" | ") || err.message}`, { cause: err }));
+    };
+    cmd.on("error", (err: Error) => {
+      settle();
+      const fail = () => {
+        if (signal?.aborted) reject(abortError(signal));
+        else if (overBudget) reject(new RenderBudgetError(opts.step ?? "an FFmpeg step", opts.timeoutMs!));
+        else reject(new Error(`ffmpeg failed: ${stderr.trim().split("\n").slice(-5).join(" | ") || err.message}`, { cause: err }));
+      };
+      // fluent-ffmpeg reports a broken stdin/stdout pipe before FFmpeg has exited (it kills it then): settle only
+      // once the process is gone, so nobody sees a render end with FFmpeg still running.
+      const proc = (cmd as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc;
+      if (proc && proc.exitCode === null && proc.signalCode === null) {
+        proc.kill("SIGKILL");
+        proc.once("exit", fail);
+      } else fail();
     });
     cmd.on("end", () => {
-      signal?.removeEventListener("abort", onAbort);
+      settle();
       if (signal?.aborted) reject(abortError(signal));
       else resolve();
     });
@@ -93,7 +147,7 @@ export function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<void> 
  */
 export const REQUIRED_FFMPEG = {
   encoders: ["libx264", "aac"],
-  filters: ["xfade", "zoompan", "tpad", "drawtext", "afade", "atrim"],
+  filters: ["xfade", "tpad", "drawtext", "afade", "atrim"],
   formats: ["mp4", "concat", "image2"],
 } as const;
 
@@ -145,6 +199,7 @@ export interface ProbeStream {
   frameRate?: number;
   durationSeconds?: number;
   sampleRate?: number;
+  channels?: number;
 }
 
 export interface ProbeResult {
@@ -154,10 +209,15 @@ export interface ProbeResult {
   streams: ProbeStream[];
 }
 
-/** A small ffprobe wrapper (JSON output). Rejects when ffprobe cannot read the file. */
-export function probe(path: string, opts: { signal?: AbortSignal } = {}): Promise<ProbeResult> {
+/**
+ * A small ffprobe wrapper (JSON output), local files only. `format` forces the demuxer (do, for anything a user
+ * uploaded). Rejects when ffprobe cannot read the file.
+ */
+export function probe(path: string, opts: { signal?: AbortSignal; format?: string } = {}): Promise<ProbeResult> {
+  const format = opts.format ? ["-f", opts.format] : [];
   return new Promise((resolve, reject) => {
-    const child = spawn(tools.ffprobe, ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path], {
+    const args = ["-v", "error", ...INPUT_GUARD, ...format, "-print_format", "json", "-show_format", "-show_streams", path];
+    const child = spawn(tools.ffprobe, args, {
       stdio: ["ignore", "pipe", "pipe"],
       signal: opts.signal,
       killSignal: "SIGKILL",
@@ -190,6 +250,7 @@ interface RawProbe {
     r_frame_rate?: string;
     duration?: string;
     sample_rate?: string;
+    channels?: number;
   }[];
 }
 
@@ -214,6 +275,7 @@ function toProbeResult(raw: RawProbe): ProbeResult {
       frameRate: rate(s.r_frame_rate),
       durationSeconds: num(s.duration),
       sampleRate: num(s.sample_rate),
+      channels: s.channels,
     })),
   };
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { TRANSITIONS, VideoSpecSchema, renderProfile, type VideoSpecInput } from "@photoreel/contracts";
-import { buildFilterGraph, kenBurnsMotion } from "./filter-graph";
+import { TRANSITIONS, VideoSpecSchema, type VideoSpecInput } from "@photoreel/contracts";
+import { planTimeline } from "@photoreel/timeline";
+import { planChunks } from "./chunks";
+import { buildFilterGraph } from "./filter-graph";
+import { renderProfile } from "./policy";
 import { buildMuxArgs } from "./render-video";
-import { planChunks, planTimeline } from "./timeline";
 
 const id = () => crypto.randomUUID();
 function graphFor(over: Partial<VideoSpecInput> & { n?: number; files?: string[]; maxSlides?: number; preview?: boolean } = {}) {
@@ -46,14 +48,6 @@ describe("buildFilterGraph", () => {
     expect(g).toContain("[1:v]setsar=1,split=2[i1f420][i1f444]");
     expect(g).toMatch(/\[i1f444\]format=yuv444p,split=2\[i1u\d\]\[i1u\d\]/);
     expect(g).toContain("concat=n=5:v=1:a=0");
-  });
-
-  it("runs planar transitions on Ken Burns clips without a yuv444p conversion", () => {
-    const planar = graphFor({ kenBurns: true, transition: "fade" }).graphs[0]!.graph;
-    expect(planar).not.toContain("yuv444p");
-    expect(planar).toMatch(/zoompan=[^;]*,setsar=1,setpts=N,extractplanes=y\+u\+v/);
-    const full = graphFor({ kenBurns: true, transition: "dissolve" }).graphs[0]!.graph;
-    expect(full.match(/setsar=1,format=yuv444p,setpts=N/g)).toHaveLength(4);
   });
 
   it("makes `none` hard cuts: holds only, no xfade", () => {
@@ -101,40 +95,14 @@ describe("buildFilterGraph", () => {
     expect(g.indexOf("color=c=black")).toBeLessThan(g.indexOf("[0:v]tpad") < 0 ? Infinity : g.indexOf("[0:v]tpad"));
   });
 
-  it.each([
-    ["16:9", "1920x1080"],
-    ["9:16", "1080x1920"],
-    ["1:1", "1080x1080"],
-    ["4:5", "1080x1350"],
-  ] as const)("renders Ken Burns at the output size for %s", (aspect, size) => {
-    const { graphs } = graphFor({ kenBurns: true, aspect });
-    const g = graphs[0]!.graph;
-    expect(g.match(/zoompan=/g)).toHaveLength(7); // 3 holds + 2 transitions x 2 sides
-    expect(g).toContain(`:s=${size}:fps=30`);
-    expect(g).not.toContain("tpad");
-  });
-
-  it("without Ken Burns has no zoompan", () => {
-    expect(graphFor({ kenBurns: false }).graphs[0]!.graph).not.toContain("zoompan");
-  });
-
-  it("alternates Ken Burns zoom direction and pan between consecutive slides", () => {
-    const a = kenBurnsMotion(0);
-    const b = kenBurnsMotion(1);
-    expect(a.z1).toBeGreaterThan(a.z0);
-    expect(b.z1).toBeLessThan(b.z0);
-    expect(Math.sign(a.x1 - a.x0)).not.toBe(Math.sign(b.x1 - b.x0));
-  });
-
-  it("continues the Ken Burns motion across a chunk boundary (offset = frames already shown)", () => {
-    const { chunks, graphs } = graphFor({ kenBurns: true, n: 6, maxSlides: 3, fps: 30, secondsPerPhoto: 3, transitionSeconds: 0.5 });
-    expect(chunks.length).toBeGreaterThan(1);
-    const first = chunks[1]!.pieces[0]!;
-    expect(first.kind).toBe("hold");
-    if (first.kind !== "hold") return;
-    expect(graphs[1]!.graph).toContain(`(on+${first.from})/89`);
-    const last = chunks[0]!.pieces.at(-1)!;
-    expect(last.kind === "hold" && last.from + last.frames).toBe(first.from);
+  it("leaves Ken Burns slides to writeKenBurnsFrames, but draws their title card", () => {
+    expect(() => graphFor({ kenBurns: true })).toThrow(/writeKenBurnsFrames/);
+    const spec = VideoSpecSchema.parse({ slides: [{ photoId: id() }], kenBurns: true, titleCard: { text: "x" } });
+    const plan = planTimeline(spec, renderProfile(spec));
+    const title = planChunks(plan, 5)[0]!.pieces[0]!;
+    const g = buildFilterGraph(plan, { index: 0, startFrame: 0, frames: title.frames, pieces: [title] }, { slideFiles: [] });
+    expect(g.inputs).toEqual([]);
+    expect(g.graph).toContain("color=c=black");
   });
 
   it("gives each chunk only the photos it shows", () => {
@@ -162,14 +130,44 @@ describe("buildMuxArgs", () => {
     const args = buildMuxArgs({ listFile: "/w/list.txt", durationSeconds: 10, fadeOutSeconds: 2, videoPath: "/w/v.mp4" });
     expect(args).toEqual(["-f", "concat", "-safe", "0", "-i", "/w/list.txt", "-map", "0:v", "-c:v", "copy", "-movflags", "+faststart", "/w/v.mp4"]);
   });
-  it("loops, trims and fades the music to the video length", () => {
-    const args = buildMuxArgs({ listFile: "/w/l.txt", audioPath: "/w/m.mp3", durationSeconds: 12.5, fadeOutSeconds: 2, videoPath: "/w/v.mp4" }).join(" ");
-    expect(args).toContain("-stream_loop -1 -i /w/m.mp3");
+  it("loops (a counted number of times), trims and fades the music to the video length", () => {
+    const audio = { path: "/w/m.mp3", format: "mp3", durationSeconds: 3 };
+    const args = buildMuxArgs({ listFile: "/w/l.txt", audio, durationSeconds: 12.5, fadeOutSeconds: 2, videoPath: "/w/v.mp4" }).join(" ");
+    expect(args).toContain("-f mp3 -stream_loop 4 -t 12.500000 -i /w/m.mp3");
+    expect(args).not.toContain("-stream_loop -1");
     expect(args).toContain("atrim=end=12.500000,asetpts=N/SR/TB,afade=t=out:st=10.500000:d=2.000000");
     expect(args).toContain("-c:a aac");
   });
   it("skips the fade when fadeOutSeconds is 0", () => {
-    const args = buildMuxArgs({ listFile: "/l", audioPath: "/m.wav", durationSeconds: 5, fadeOutSeconds: 0, videoPath: "/v.mp4" }).join(" ");
+    const args = buildMuxArgs({ listFile: "/l", audio: { path: "/m.wav", format: "wav", durationSeconds: 60 }, durationSeconds: 5, fadeOutSeconds: 0, videoPath: "/v.mp4" }).join(" ");
     expect(args).not.toContain("afade");
+    expect(args).toContain("-stream_loop 0 ");
+  });
+  it("refuses music too short to loop a bounded number of times", () => {
+    const audio = { path: "/m.wav", format: "wav", durationSeconds: 0.000003 };
+    expect(() => buildMuxArgs({ listFile: "/l", audio, durationSeconds: 60, fadeOutSeconds: 0, videoPath: "/v.mp4" })).toThrow(/cannot be looped/);
+  });
+});
+
+describe("captions and title styles in the graph", () => {
+  const plan = planTimeline(VideoSpecSchema.parse({ slides: [{ photoId: id() }, { photoId: id() }], titleCard: { text: "T" } }), { width: 320, height: 180, fps: 12 });
+  const [chunk] = planChunks(plan, 100);
+  const layout = { lines: ["Hi"], fontSize: 10, lineHeight: 14, bandTop: 140, bandHeight: 24, lineTops: [145], maxLineWidth: 288 };
+  const caption = { layout, lineFiles: ["/w/caption-0-0.txt"], fontFile: "/fonts/Sans.ttf" };
+
+  it("draws a caption once on the slide's decoded frame, before tpad holds it, and only on its slide", () => {
+    const g = buildFilterGraph(plan, chunk!, { slideFiles: ["/w/a.jpg", "/w/b.jpg"], captions: [caption, undefined] }).graph;
+    expect(g.match(/drawbox=x=0:y=140:w=iw:h=24:color=black@0.55:t=fill,drawtext=[^,]*textfile='\/w\/caption-0-0.txt':expansion=none[^,]*,tpad=/g)).toHaveLength(2);
+    expect(g.match(/caption-0-0/g)).toHaveLength(2);
+  });
+
+  it("takes the photo title card from the first photo, blurred, and the colour one from its colour", () => {
+    const base = { lineFiles: ["/w/title-0.txt"], fontFile: "/fonts/Bold.ttf", fontSize: 20 };
+    const photo = buildFilterGraph(plan, chunk!, { slideFiles: ["/w/a.jpg", "/w/b.jpg"], title: { ...base, background: { kind: "photo" } } }).graph;
+    expect(photo).toMatch(/\[i0u\d\]scale=80:46:force_original_aspect_ratio=increase,crop=80:46,format=yuv444p,gblur=sigma=3,scale=320:180,eq=brightness=-0.12/);
+    expect(photo).not.toContain("color=c=");
+    const colour = buildFilterGraph(plan, chunk!, { slideFiles: ["/w/a.jpg", "/w/b.jpg"], title: { ...base, background: { kind: "colour", colour: "#fde047" }, textColour: "black" } }).graph;
+    expect(colour).toContain("color=c=0xfde047:s=320x180");
+    expect(colour).toContain("fontcolor=black");
   });
 });

@@ -1,21 +1,34 @@
 import type { Transition } from "@photoreel/contracts";
-import type { Chunk, Piece, RenderPlan } from "./timeline";
+import type { CaptionLayout, Piece, Timeline } from "@photoreel/timeline";
+import type { Chunk } from "./chunks";
 
-/** Ken Burns photos are pre-scaled to this multiple of the output size so the pan/zoom never upscales. */
-export const KEN_BURNS_SCALE = 1.5;
-const KEN_BURNS_ZOOM = 1.15;
 
 export interface TitleLayout {
   /** One text file per line (drawtext `textfile=` avoids escaping user text). */
   lineFiles: string[];
   fontFile: string;
   fontSize: number;
+  /** What the text is drawn over; `plain` (black) when absent. */
+  background?: { kind: "plain" } | { kind: "colour"; colour: string } | { kind: "photo" };
+  /** drawtext's fontcolor; white when absent. */
+  textColour?: string;
+  /** A smaller line under the title (its own text file). */
+  subtitle?: { file: string; fontFile: string; fontSize: number };
+}
+
+/** A slide's lower-third caption: its layout (packages/timeline) and one text file per line. */
+export interface CaptionText {
+  layout: CaptionLayout;
+  lineFiles: string[];
+  fontFile: string;
 }
 
 export interface GraphInput {
   /** Pre-scaled photo per slide, in slide order (the same file may serve several slides). */
   slideFiles: string[];
   title?: TitleLayout;
+  /** Per slide (slide order), the caption drawn over it; none when absent. */
+  captions?: (CaptionText | undefined)[];
 }
 
 export interface FilterGraph {
@@ -47,17 +60,17 @@ const PLANAR_TRANSITIONS: ReadonlySet<Transition> = new Set<Transition>([
  * Builds the filtergraph for one chunk. Each photo file is decoded once and held (`tpad` clones a reference, no
  * copy); only the transition frames go through `xfade` (per plane for PLANAR_TRANSITIONS; otherwise in yuv444p,
  * which FFmpeg 5.1's xfade needs, a photo converted once for all its xfade clips, as every conversion keeps its
- * own frame buffers for the run), and the pieces are joined with `concat`. Ken Burns pieces are `zoompan` clips of
- * the pre-scaled photo, each starting at its offset in the slide, so a slide split over two chunks moves
- * continuously.
+ * own frame buffers for the run), and the pieces are joined with `concat`. Ken Burns slides are not drawn here
+ * (writeKenBurnsFrames resamples them at sub-pixel windows); their title card is.
  */
-export function buildFilterGraph(plan: RenderPlan, chunk: Chunk, input: GraphInput): FilterGraph {
+export function buildFilterGraph(plan: Timeline, chunk: Chunk, input: GraphInput): FilterGraph {
   const { fps } = plan;
+  if (plan.kenBurns && chunk.pieces.some((p) => p.kind !== "title")) throw new Error("Ken Burns slides are drawn by writeKenBurnsFrames");
   const lines: string[] = [];
   const inputs: string[] = [];
   const inputIndex = new Map<string, number>();
   // Each use of a photo in this chunk gets its own branch of one decoded frame, converted once per pixel format:
-  // yuv420p for holds, Ken Burns and planar transitions, yuv444p for the other xfade clips of still photos.
+  // yuv420p for holds and planar transitions, yuv444p for the other xfade clips.
   const uses = new Map<number, Record<BranchFormat, string[]>>();
   const branch = (slide: number, format: BranchFormat): string => {
     const file = input.slideFiles[slide];
@@ -74,34 +87,26 @@ export function buildFilterGraph(plan: RenderPlan, chunk: Chunk, input: GraphInp
     byFormat[format].push(label);
     return label;
   };
-  const planar = PLANAR_TRANSITIONS.has(plan.transition);
-  const xfadeFormat: BranchFormat = plan.kenBurns || planar ? "yuv420p" : "yuv444p";
-  const to444 = !planar;
-
   const body: string[] = [];
   const segments: string[] = [];
   chunk.pieces.forEach((piece, p) => {
     const out = `p${p}`;
     segments.push(`[${out}]`);
+    // A caption is drawn once on the slide's single decoded frame, before `tpad` clones it, so it costs one
+    // frame's drawing per use and crossfades with its photo.
+    const caption = (slide: number) => captionFilters(input.captions?.[slide]);
     if (piece.kind === "title") {
-      body.push(titleFilter(plan, piece.frames, input.title, out));
+      const background = input.title?.background?.kind === "photo" ? `[${branch(0, "yuv420p")}]` : "";
+      body.push(titleFilter(plan, piece.frames, input.title, background, out));
     } else if (piece.kind === "hold") {
-      body.push(`[${branch(piece.slide, "yuv420p")}]${clip(plan, piece.slide, piece.from, piece.frames, false)}[${out}]`);
+      body.push(`[${branch(piece.slide, "yuv420p")}]${caption(piece.slide)}${hold(piece.frames)}[${out}]`);
     } else {
-      const a = plan.slides[piece.slide]!;
       const tf = piece.frames;
-      const seconds = (tf / fps).toFixed(6);
-      const xfade = `xfade=transition=${plan.transition}:duration=${seconds}:offset=0`;
-      const a0 = `[${branch(piece.slide, xfadeFormat)}]${clip(plan, piece.slide, a.frames - tf, tf, to444)}`;
-      const b0 = `[${branch(piece.slide + 1, xfadeFormat)}]${clip(plan, piece.slide + 1, 0, tf, to444)}`;
-      if (planar) {
-        const labels = (side: string) => PLANES.map((c) => `[${out}${side}${c}]`).join("");
-        body.push(`${a0},extractplanes=y+u+v${labels("a")}`, `${b0},extractplanes=y+u+v${labels("b")}`);
-        for (const c of PLANES) body.push(`[${out}a${c}][${out}b${c}]${xfade}[${out}${c}]`);
-        body.push(`${labels("")}mergeplanes=0x001020:yuv420p[${out}]`);
-      } else {
-        body.push(`${a0}[${out}a]`, `${b0}[${out}b]`, `[${out}a][${out}b]${xfade},format=yuv420p[${out}]`);
-      }
+      // Each boundary may have its own transition, so the branch format is the piece's, not the video's.
+      const xfadeFormat: BranchFormat = runsPerPlane(piece.transition) ? "yuv420p" : "yuv444p";
+      const a0 = `[${branch(piece.slide, xfadeFormat)}]${caption(piece.slide)}${hold(tf)}`;
+      const b0 = `[${branch(piece.slide + 1, xfadeFormat)}]${caption(piece.slide + 1)}${hold(tf)}`;
+      body.push(...xfadeFilters(piece.transition, tf / fps, a0, b0, out));
     }
   });
 
@@ -123,55 +128,96 @@ export function buildFilterGraph(plan: RenderPlan, chunk: Chunk, input: GraphInp
 
 type BranchFormat = "yuv420p" | "yuv444p";
 
+/** Whether `xfade=transition` may run on each yuv420p plane (see PLANAR_TRANSITIONS); if not, its clips come as yuv444p. */
+export const runsPerPlane = (transition: Transition) => PLANAR_TRANSITIONS.has(transition);
+
 /**
- * Frames [from, from+frames) of a slide's clip, from a branch already in its format (a still photo's yuv444p xfade
- * clips come in as yuv444p; Ken Burns clips are converted after zoompan when `to444`).
+ * Filters for the transition from clip `a` to clip `b` (filter chains ending in their clip, `seconds` long, yuv420p
+ * when `runsPerPlane(transition)`, else yuv444p) into the yuv420p label `out`.
  */
-function clip(plan: RenderPlan, slide: number, from: number, frames: number, to444: boolean): string {
-  if (!plan.kenBurns) return `tpad=stop_mode=clone:stop=${frames - 1},setpts=N`;
-  const convert = to444 ? "format=yuv444p," : "";
-  const total = plan.slides[slide]!.frames;
-  const m = kenBurnsMotion(slide);
-  const p = `((on+${from})/${Math.max(1, total - 1)})`;
-  const z = `${m.z0}+${(m.z1 - m.z0).toFixed(4)}*${p}`;
-  const x = `(iw-iw/zoom)*(${m.x0}+${(m.x1 - m.x0).toFixed(4)}*${p})`;
-  const y = `(ih-ih/zoom)*(${m.y0}+${(m.y1 - m.y0).toFixed(4)}*${p})`;
-  return (
-    `zoompan=z='${z}':x='${x}':y='${y}':d=${frames}:s=${plan.width}x${plan.height}:fps=${plan.fps},` +
-    `setsar=1,${convert}setpts=N`
-  );
+export function xfadeFilters(transition: Transition, seconds: number, a: string, b: string, out: string): string[] {
+  const xfade = `xfade=transition=${transition}:duration=${seconds.toFixed(6)}:offset=0`;
+  if (!runsPerPlane(transition)) return [`${a}[${out}a]`, `${b}[${out}b]`, `[${out}a][${out}b]${xfade},format=yuv420p[${out}]`];
+  const labels = (side: string) => PLANES.map((c) => `[${out}${side}${c}]`).join("");
+  return [
+    `${a},extractplanes=y+u+v${labels("a")}`,
+    `${b},extractplanes=y+u+v${labels("b")}`,
+    ...PLANES.map((c) => `[${out}a${c}][${out}b${c}]${xfade}[${out}${c}]`),
+    `${labels("")}mergeplanes=0x001020:yuv420p[${out}]`,
+  ];
 }
 
-/** Alternates zoom in/out and the pan direction so consecutive slides never move the same way. */
-export function kenBurnsMotion(slide: number): { z0: number; z1: number; x0: number; x1: number; y0: number; y1: number } {
-  const zoomIn = slide % 2 === 0;
-  const [z0, z1] = zoomIn ? [1, KEN_BURNS_ZOOM] : [KEN_BURNS_ZOOM, 1];
-  const pans = [
-    [0.2, 0.8, 0.5, 0.5],
-    [0.8, 0.2, 0.3, 0.7],
-    [0.5, 0.5, 0.2, 0.8],
-    [0.7, 0.3, 0.7, 0.3],
-  ] as const;
-  const [x0, x1, y0, y1] = pans[slide % pans.length]!;
-  return { z0, z1, x0, x1, y0, y1 };
+/** A still photo held for `frames` frames (`tpad` clones the one decoded frame by reference). */
+const hold = (frames: number) => `tpad=stop_mode=clone:stop=${frames - 1},setpts=N`;
+
+/**
+ * Filters (each ending in a comma) that draw a caption: a translucent black band across the frame, so any photo
+ * behind it reads as dark, and each line centred on it in white with a soft shadow. Text comes from files
+ * (`textfile=`, `expansion=none`): a caption is never parsed as filter syntax or as a drawtext expansion.
+ */
+export function captionFilters(caption: CaptionText | undefined): string {
+  if (!caption) return "";
+  const { layout, fontFile, lineFiles } = caption;
+  const shadow = Math.max(1, Math.round(layout.fontSize / 16));
+  const band = `drawbox=x=0:y=${layout.bandTop}:w=iw:h=${layout.bandHeight}:color=black@0.55:t=fill,`;
+  const lines = lineFiles.map((file, i) => {
+    const top = layout.lineTops[i]! + Math.round((layout.lineHeight - layout.fontSize) / 2);
+    return (
+      `drawtext=fontfile=${quote(fontFile)}:textfile=${quote(file)}:expansion=none:fontcolor=white:fontsize=${layout.fontSize}:` +
+      `x=(w-text_w)/2:y=${top}:shadowcolor=black@0.7:shadowx=${shadow}:shadowy=${shadow},`
+    );
+  });
+  return band + lines.join("");
 }
 
-function titleFilter(plan: RenderPlan, frames: number, title: TitleLayout | undefined, out: string): string {
+/** The title card: its background (black, a colour, or `photo`, the first photo's branch, blurred and dimmed) and text fading in and out. */
+function titleFilter(plan: Timeline, frames: number, title: TitleLayout | undefined, photo: string, out: string): string {
   const { width, height, fps } = plan;
   const seconds = frames / fps;
   const fade = Math.min(0.5, seconds / 4).toFixed(3);
   const alpha = `'if(lt(t,${fade}),t/${fade},if(gt(t,${(seconds - Number(fade)).toFixed(3)}),(${seconds.toFixed(3)}-t)/${fade},1))'`;
-  const texts = (title?.lineFiles ?? []).map((file, i, all) => {
-    const size = title!.fontSize;
-    const lineHeight = Math.round(size * 1.3);
-    const top = `(h-${lineHeight * all.length})/2+${lineHeight * i}+(${lineHeight}-text_h)/2`;
+  const colour = title?.textColour ?? "white";
+  const size = title?.fontSize ?? 0;
+  // Over a photo, however dimmed, a bright patch can sit behind the text: a soft shadow keeps it readable.
+  const offset = Math.max(1, Math.round(size / 20));
+  const shadow = title?.background?.kind === "photo" ? `:shadowcolor=black@0.6:shadowx=${offset}:shadowy=${offset}` : "";
+  const lineHeight = Math.round(size * 1.3);
+  const lineFiles = title?.lineFiles ?? [];
+  const sub = title?.subtitle;
+  const subHeight = sub ? Math.round(sub.fontSize * 1.6) : 0;
+  const blockTop = `(h-${lineHeight * lineFiles.length + subHeight})/2`;
+  const texts = lineFiles.map((file, i) => {
+    const top = `${blockTop}+${lineHeight * i}+(${lineHeight}-text_h)/2`;
     return (
-      `,drawtext=fontfile=${quote(title!.fontFile)}:textfile=${quote(file)}:expansion=none:fontcolor=white:` +
-      `fontsize=${size}:x=(w-text_w)/2:y=${top}:alpha=${alpha}`
+      `,drawtext=fontfile=${quote(title!.fontFile)}:textfile=${quote(file)}:expansion=none:fontcolor=${colour}:` +
+      `fontsize=${size}:x=(w-text_w)/2:y=${top}:alpha=${alpha}${shadow}`
     );
   });
-  return `color=c=black:s=${width}x${height}:r=${fps},trim=end_frame=${frames},format=yuv420p,setsar=1${texts.join("")},setpts=N[${out}]`;
+  if (sub) {
+    const top = `${blockTop}+${lineHeight * lineFiles.length}+(${subHeight}-text_h)/2`;
+    texts.push(
+      `,drawtext=fontfile=${quote(sub.fontFile)}:textfile=${quote(sub.file)}:expansion=none:fontcolor=${colour}@0.85:` +
+        `fontsize=${sub.fontSize}:x=(w-text_w)/2:y=${top}:alpha=${alpha}${shadow}`,
+    );
+  }
+  const bg = title?.background;
+  let source: string;
+  if (photo && bg?.kind === "photo") {
+    // Blurred at a quarter of the size and scaled back: the soft look of a large blur for little work. In yuv444p,
+    // as gblur's sigma counts each plane's own pixels and would wash a half-size chroma plane out to grey; dimmed
+    // with eq (luma only), as drawbox's translucent black also greys the colours out.
+    const small = `${even(width / 4)}:${even(height / 4)}`;
+    source =
+      `${photo}scale=${small}:force_original_aspect_ratio=increase,crop=${small},format=yuv444p,gblur=sigma=3,scale=${width}:${height},` +
+      `eq=brightness=-0.12,format=yuv420p,setsar=1,${hold(frames)}`;
+  } else {
+    const c = bg?.kind === "colour" ? `0x${bg.colour.slice(1)}` : "black";
+    source = `color=c=${c}:s=${width}x${height}:r=${fps},trim=end_frame=${frames},format=yuv420p,setsar=1`;
+  }
+  return `${source}${texts.join("")},setpts=N[${out}]`;
 }
+
+const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
 
 /** Quotes a file path for a filter option. Paths come from our workDir; anything odd is rejected, not escaped. */
 export function quote(path: string): string {

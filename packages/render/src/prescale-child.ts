@@ -2,6 +2,7 @@
  * Entry of the pre-scale child process (started by `prescaleInChild`). It fits every photo and draws the poster,
  * reporting each photo over IPC, then exits, and the memory libvips used for decoding leaves with it.
  */
+import { PhotoRejectedError } from "@photoreel/images";
 import sharp from "sharp";
 import { fitPhoto, mapLimit } from "./prescale";
 import type { PrescaleReply, PrescaleRequest } from "./prescale-process";
@@ -23,17 +24,20 @@ process.once("message", (req: PrescaleRequest) => {
 async function run(req: PrescaleRequest): Promise<void> {
   try {
     await mapLimit(req.tasks, 2, async (task, i) => {
+      let focal;
       try {
-        await fitPhoto(task.src, task.dest, req.fit);
+        focal = await fitPhoto(task.src, task.dest, req.fit, req.limits, task.focal);
       } catch (err) {
-        throw Object.assign(new Error(String(err instanceof Error ? err.message : err)), { task: i });
+        // The same refusal the thumbnailer gives (a swapped-in SVG, a 256 MP PNG): its message is for the user.
+        const reason = err instanceof PhotoRejectedError && err.code !== "DAMAGED" ? err.message : undefined;
+        throw Object.assign(new Error(String(err instanceof Error ? err.message : err)), { task: i, reason });
       }
-      await reply({ kind: "fitted", task: i });
+      await reply({ kind: "fitted", task: i, focal });
     });
   } catch (err) {
-    const task = (err as { task?: number }).task;
+    const { task, reason } = err as { task?: number; reason?: string };
     if (task === undefined) throw err;
-    await reply({ kind: "unreadable", task, detail: (err as Error).message });
+    await reply({ kind: "unreadable", task, detail: (err as Error).message, ...(reason ? { reason } : {}) });
     return;
   }
   const { src, dest, width, height } = req.poster;

@@ -1,42 +1,23 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { TitleLayout } from "./filter-graph";
+import { DEFAULT_TITLE_COLOUR, type VideoSpec } from "@photoreel/contracts";
+import { captionLayout, textColourOn, wrapTitle } from "@photoreel/timeline";
+import type { CaptionText, TitleLayout } from "./filter-graph";
 
-/** Word-wraps a title into at most `maxLines` lines of about `width` characters (long words are split). */
-export function wrapTitle(text: string, width = 24, maxLines = 4): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (let word of text.split(/\s+/).filter(Boolean)) {
-    while (word.length > width) {
-      if (line) lines.push(line);
-      lines.push(word.slice(0, width));
-      word = word.slice(width);
-      line = "";
-    }
-    if (!line) line = word;
-    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
-    else {
-      lines.push(line);
-      line = word;
-    }
-  }
-  if (line) lines.push(line);
-  if (lines.length > maxLines) {
-    const kept = lines.slice(0, maxLines);
-    kept[maxLines - 1] = `${kept[maxLines - 1]!.slice(0, width - 1)}…`;
-    return kept;
-  }
-  return lines;
-}
+type TitleCard = NonNullable<VideoSpec["titleCard"]>;
 
-/** Writes one text file per line into workDir and sizes the font so the longest line fits the frame. */
+/**
+ * Writes one text file per line into workDir and sizes the font so the longest line fits the frame; the card's
+ * style picks the background and a text colour that reads on it. The subtitle is one line at about half the size.
+ */
 export async function layoutTitle(
-  text: string,
+  card: Pick<TitleCard, "text"> & Partial<Pick<TitleCard, "style" | "colour" | "subtitle">>,
   frame: { width: number; height: number },
   workDir: string,
   fontFile: string,
+  subtitleFontFile = fontFile,
 ): Promise<TitleLayout> {
-  const lines = wrapTitle(text);
+  const lines = wrapTitle(card.text);
   const longest = Math.max(...lines.map((l) => l.length), 1);
   // DejaVu Sans Bold averages ~0.65 em per character.
   const fontSize = Math.max(8, Math.floor(Math.min(frame.height / 10, (frame.width * 0.9) / (longest * 0.65), (frame.height * 0.8) / (lines.length * 1.3))));
@@ -46,5 +27,57 @@ export async function layoutTitle(
     await writeFile(file, line);
     lineFiles.push(file);
   }
-  return { lineFiles, fontFile, fontSize };
+  const style = card.style ?? "plain";
+  const colour = card.colour ?? DEFAULT_TITLE_COLOUR;
+  if (!/^#[0-9a-fA-F]{6}$/.test(colour)) throw new Error(`not a colour: ${colour}`);
+  const layout: TitleLayout = {
+    lineFiles,
+    fontFile,
+    fontSize,
+    background: style === "colour" ? { kind: "colour", colour } : { kind: style },
+    textColour: style === "colour" ? textColourOn(colour) : "white",
+  };
+  const subtitle = card.subtitle ? wrapTitle(card.subtitle, 48, 1)[0] : undefined;
+  if (subtitle) {
+    const file = path.join(workDir, "title-subtitle.txt");
+    await writeFile(file, subtitle);
+    const size = Math.max(8, Math.floor(Math.min(fontSize * 0.55, (frame.width * 0.9) / (subtitle.length * 0.62))));
+    layout.subtitle = { file, fontFile: subtitleFontFile, fontSize: size };
+  }
+  return layout;
+}
+
+/** Lays out each slide's caption (packages/timeline) and writes its lines to files; undefined for a slide without one. */
+export async function writeCaptions(
+  captions: readonly (string | undefined)[],
+  frame: { width: number; height: number },
+  workDir: string,
+  fontFile: string,
+): Promise<(CaptionText | undefined)[]> {
+  const byText = new Map<string, CaptionText | undefined>();
+  const out: (CaptionText | undefined)[] = [];
+  for (const text of captions) {
+    if (!text) {
+      out.push(undefined);
+      continue;
+    }
+    if (!byText.has(text)) {
+      const layout = captionLayout(text, frame);
+      let caption: CaptionText | undefined;
+      if (layout) {
+        const n = byText.size;
+        const lineFiles = await Promise.all(
+          layout.lines.map(async (line, i) => {
+            const file = path.join(workDir, `caption-${n}-${i}.txt`);
+            await writeFile(file, line);
+            return file;
+          }),
+        );
+        caption = { layout, lineFiles, fontFile };
+      }
+      byText.set(text, caption);
+    }
+    out.push(byText.get(text));
+  }
+  return out;
 }

@@ -86,3 +86,67 @@ export async function tempDir(prefix: string): Promise<{ dir: string; cleanup: (
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/** The video stream's highest bitrate over any `window`-second stretch (kbit/s), from its packet sizes. */
+export async function peakKbps(file: string, window = 1): Promise<number> {
+  const { stdout } = await run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,size", "-of", "csv=p=0", file]);
+  const packets = stdout.trim().split("\n").map((l) => l.split(",").map(Number) as [number, number]).sort((a, b) => a[0] - b[0]);
+  let peak = 0;
+  let bytes = 0;
+  let start = 0;
+  for (const [t, size] of packets) {
+    bytes += size;
+    while (packets[start]![0] <= t - window) bytes -= packets[start++]![1];
+    peak = Math.max(peak, bytes);
+  }
+  return (peak * 8) / window / 1000;
+}
+
+/** A photo of pure grain: the costliest thing to encode, so a bitrate cap has to bind on it. */
+export async function makeNoise(file: string, width: number, height: number, seed: number): Promise<string> {
+  const raw = Buffer.alloc(width * height * 3);
+  let s = seed * 2654435761 + 1;
+  for (let i = 0; i < raw.length; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    raw[i] = s & 255;
+  }
+  await sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 95 }).toFile(file);
+  return file;
+}
+
+/**
+ * A camera-like photo as bench/render/photos.ts makes them (gradient, film grain, shapes): what the file-size
+ * estimate (estimateVideoBytes) was fitted to, so a test can check it against a real render.
+ */
+export async function makeGrainyPhoto(file: string, width: number, height: number, seed: number): Promise<string> {
+  const raw = Buffer.alloc(width * height * 3);
+  let s = seed * 2654435761 + 1;
+  const rnd = () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+  const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : v);
+  const hue = [rnd() * 255, rnd() * 255, rnd() * 255];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [fx, fy, n] = [x / width, y / height, (rnd() - 0.5) * 40];
+      const o = (y * width + x) * 3;
+      raw[o] = clamp(hue[0]! * (1 - fx) + 255 * fx * fy + n);
+      raw[o + 1] = clamp(hue[1]! * fy + 128 * (1 - fx) + n);
+      raw[o + 2] = clamp(hue[2]! * (1 - fy) + 90 * fx + n);
+    }
+  }
+  const shapes = Array.from({ length: 12 }, (_, i) => {
+    const [cx, cy] = [Math.round(rnd() * width), Math.round(rnd() * height)];
+    const r = Math.round((0.03 + rnd() * 0.12) * Math.min(width, height));
+    const fill = `rgb(${Math.round(rnd() * 255)},${Math.round(rnd() * 255)},${Math.round(rnd() * 255)})`;
+    return i % 2 ? `<circle cx="${cx}" cy="${cy}" r="${r}" fill="${fill}" fill-opacity="0.8"/>` : `<rect x="${cx - r}" y="${cy - r / 2}" width="${2 * r}" height="${r}" fill="${fill}" fill-opacity="0.8"/>`;
+  });
+  const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${shapes.join("")}</svg>`);
+  await sharp(raw, { raw: { width, height, channels: 3 } }).composite([{ input: svg }]).jpeg({ quality: 90 }).toFile(file);
+  return file;
+}

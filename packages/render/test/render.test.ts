@@ -1,10 +1,15 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sharp from "sharp";
-import { TRANSITIONS, VideoSpecSchema, renderProfile, videoDuration, type RenderProfile, type VideoSpecInput } from "@photoreel/contracts";
-import { REQUIRED_FFMPEG, RenderInputError, checkFfmpeg, missingCapabilities, planTimeline, probe, renderVideo, topLevelBoxes, type RenderInput } from "../src/index";
-import { countFrames, coverReference, frameAt, makePhoto, makeSine, ssim, tempDir, xfadeReference } from "./fixtures";
+import { TRANSITIONS, VideoSpecSchema, videoDuration, type VideoSpecInput } from "@photoreel/contracts";
+import { planTimeline } from "@photoreel/timeline";
+import { renderProfile, videoBitrateCap, type RenderProfile } from "../src/policy";
+import { REQUIRED_FFMPEG, RenderInputError, checkFfmpeg, missingCapabilities, probe, renderVideo, topLevelBoxes, type RenderInput } from "../src/index";
+import { makeDotPhoto, measureMotion } from "./motion";
+import { countFrames, coverReference, frameAt, makeNoise, makePhoto, makeSine, peakKbps, ssim, tempDir, xfadeReference } from "./fixtures";
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -106,7 +111,7 @@ describe("renderVideo", () => {
       music: { audioId: id(), fadeOutSeconds: 1 },
     });
     const profile = renderProfile(spec, { preview: true }); // 360x640
-    const { workDir, out } = await render({ spec, profile, photos: photos.slice(0, 3), audioPath: sine });
+    const { workDir, out } = await render({ spec, profile, photos: photos.slice(0, 3), audioPath: sine, audioFormat: "wav" });
     const info = await probe(out.videoPath);
     const v = info.streams.find((s) => s.codecType === "video")!;
     const a = info.streams.find((s) => s.codecType === "audio");
@@ -141,10 +146,40 @@ describe("renderVideo", () => {
     expect(await ssim(a, z)).toBeLessThan(await ssim(a, b)); // but it moves
   });
 
+  it("moves Ken Burns smoothly to a fraction of a pixel: tracked dots never step back and keep an even pace", async () => {
+    const dots = await makeDotPhoto(path.join(root, "dots.jpg"), 1280, 720);
+    const spec = specOf(2, { kenBurns: true, transition: "none", secondsPerPhoto: 3, fit: "contain" });
+    const profile: RenderProfile = { width: 640, height: 360, fps: 30, preset: "veryfast", crf: 20 };
+    const { out } = await render({ spec, profile, photos: [dots, dots] });
+    const plan = planTimeline(spec, profile);
+    for (const [i, s] of plan.slides.entries()) {
+      const m = await measureMotion(out.videoPath, plan, i, { firstFrame: s.start, from: 0, frames: s.frames });
+      // zoompan's whole-pixel crops measured here: not monotonic, jitter rms 0.9-1.1 px/frame², 0.9 px off the path.
+      expect(m.monotonic, `slide ${i + 1}`).toBe(true);
+      expect(m.jitterRms, `slide ${i + 1}`).toBeLessThan(0.1);
+      expect(m.offPath, `slide ${i + 1}`).toBeLessThan(0.35);
+    }
+  });
+
+  it("renders Ken Burns with a title card and a transition xfade runs in yuv444p", async () => {
+    const spec = specOf(3, { kenBurns: true, transition: "dissolve", secondsPerPhoto: 2, titleCard: { text: "Trip", seconds: 1 } });
+    const { workDir, out } = await render({ spec, profile: tiny, photos: photos.slice(0, 3) });
+    expect(await countFrames(out.videoPath)).toBe(12 + 3 * 24 - 2 * 6);
+    const title = await sharp(await frameAt(out.videoPath, 6, path.join(workDir, "title.png"))).stats();
+    expect(title.channels[0]!.max).toBeGreaterThan(200);
+    expect(title.channels[0]!.mean).toBeLessThan(60);
+    // The middle of the first transition mixes both photos: unlike either side just before and after it.
+    const plan = planTimeline(spec, tiny);
+    const t = plan.titleFrames + plan.slides[1]!.start;
+    const [before, mid, after] = await Promise.all([t - 1, t + 3, t + 6].map((f, i) => frameAt(out.videoPath, f, path.join(workDir, `x${i}.png`))));
+    expect(await ssim(mid!, before!)).toBeLessThan(0.99);
+    expect(await ssim(mid!, after!)).toBeLessThan(0.99);
+  });
+
   it.each(TRANSITIONS)("renders transition %s with the exact frame count, its middle frame as xfade draws it", async (transition) => {
     const spec = specOf(3, { transition, secondsPerPhoto: 1.5, transitionSeconds: 0.5 });
     // Near-lossless, so what the comparison below sees is the transition, not the encoder.
-    const { workDir, out } = await render({ spec, profile: { ...tiny, crf: 4 }, photos: photos.slice(0, 3) });
+    const { workDir, out } = await render({ spec, profile: { ...tiny, crf: 4, maxrateKbps: 50_000 }, photos: photos.slice(0, 3) });
     const t = transition === "none" ? 0 : 6;
     expect(await countFrames(out.videoPath)).toBe(3 * 18 - 2 * t);
     if (transition === "none") return;
@@ -156,13 +191,29 @@ describe("renderVideo", () => {
     expect(await ssim(frame, ref)).toBeGreaterThan(0.98);
   });
 
+  it("keeps a costly video under the bitrate cap (VBV) over every stretch of seconds", async () => {
+    // Grain in motion at CRF 20 wants several times the cap. With a one-second VBV buffer, any stretch of W seconds
+    // holds at most cap * (W + 1) bits: the cap over time, plus a buffer that may start full.
+    const noisy = await Promise.all([1, 2, 3].map((i) => makeNoise(path.join(root, `noise-${i}.jpg`), 480, 270, i)));
+    const spec = specOf(3, { kenBurns: true, secondsPerPhoto: 3, transitionSeconds: 0.5 });
+    const profile: RenderProfile = { width: 320, height: 180, fps: 12, preset: "veryfast", crf: 20 };
+    const cap = videoBitrateCap(profile);
+    const { out } = await render({ spec, profile, photos: noisy });
+    expect(await peakKbps(out.videoPath, 4)).toBeLessThanOrEqual(cap * 1.25);
+    expect(await peakKbps(out.videoPath, 1)).toBeLessThanOrEqual(cap * 2);
+    // The same frames at CRF 20 without the cap: what the grain would have cost, so the check above binds.
+    const uncapped = path.join(root, "uncapped.mp4");
+    await promisify(execFile)("ffmpeg", ["-v", "error", "-y", "-i", out.videoPath, "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", uncapped]);
+    expect(await peakKbps(uncapped, 4)).toBeGreaterThan(cap * 2);
+  });
+
   it("renders a long job in chunks joined without gaps: exact duration, photos in their slots across boundaries", async () => {
     const n = 25;
     const spec = specOf(n, { secondsPerPhoto: 1.5, transitionSeconds: 0.5, transition: "dissolve" });
     const profile: RenderProfile = { width: 192, height: 108, fps: 12, preset: "ultrafast", crf: 30 };
     const files = Array.from({ length: n }, (_, i) => photos[i % photos.length]!);
     const { workDir, out } = await render({ spec, profile, photos: files, maxSlidesPerChunk: 4 });
-    const chunks = (await readFile(path.join(workDir, "chunks.txt"), "utf8")).trim().split("\n");
+    const chunks = (await readdir(workDir)).filter((f) => f.endsWith(".filtergraph"));
     expect(chunks.length).toBeGreaterThanOrEqual(6);
     const frames = Math.round(videoDuration(spec) * 12);
     expect(await countFrames(out.videoPath)).toBe(frames);
@@ -234,11 +285,15 @@ describe("renderVideo", () => {
     const garbage = path.join(root, "garbage.jpg");
     await writeFile(garbage, Buffer.from("definitely not a jpeg"));
     const spec = specOf(4);
-    for (const bad of [broken, garbage]) {
-      const err = await render({ spec, profile: tiny, photos: [photos[0]!, photos[1]!, bad, photos[2]!] }).catch((e: unknown) => e);
+    for (const [bad, message] of [
+      [broken, "Photo 3 could not be read (it may be damaged); remove it and try again"],
+      // Refused before decoding, with the thumbnailer's own reason (the images package's openPhoto).
+      [garbage, "Photo 3 can't be used: This file is not a photo (it looks like text). Upload a JPEG, PNG, WebP, HEIC, AVIF or GIF."],
+    ]) {
+      const err = await render({ spec, profile: tiny, photos: [photos[0]!, photos[1]!, bad!, photos[2]!] }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RenderInputError);
       expect((err as RenderInputError).photoIndex).toBe(3);
-      expect((err as Error).message).toBe("Photo 3 could not be read (it may be damaged); remove it and try again");
+      expect((err as Error).message).toBe(message);
     }
   });
 
@@ -246,7 +301,7 @@ describe("renderVideo", () => {
     const bad = path.join(root, "bad.mp3");
     await writeFile(bad, Buffer.from("not audio at all"));
     const spec = specOf(2, { music: { audioId: id() } });
-    const err = await render({ spec, profile: tiny, photos: photos.slice(0, 2), audioPath: bad }).catch((e: unknown) => e);
+    const err = await render({ spec, profile: tiny, photos: photos.slice(0, 2), audioPath: bad, audioFormat: "mp3" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RenderInputError);
     expect((err as Error).message).toMatch(/music file could not be read/);
   });

@@ -1,23 +1,34 @@
 import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { appRouter, createInnerContext, resolveUser, unavailableError } from "@photoreel/api";
-import { DomainError } from "@photoreel/core";
+import { appRouter, createRequestContext } from "@photoreel/api";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
 import type { ApiApp } from "../compose";
+import { bucketOrigin } from "./bucket-origin";
 import { cookieSession, requestToken } from "./session-cookies";
+import { registerSharePages } from "./share-page";
+
+/**
+ * What the log keeps of a request: method, path (no query string; a share link's token masked), status, duration,
+ * request id and the signed-in user's id, if any.
+ */
+function requestLine(req: IncomingMessage, res: ServerResponse, durationMs: number) {
+  // originalUrl: inside a mounted router (/trpc) express has cut the prefix off req.url.
+  const path = ((req as Partial<Request>).originalUrl ?? req.url ?? "").split("?")[0]!.replace(/^\/s\/[^/]+/, "/s/:token");
+  const userId = (res as Partial<Response>).locals?.userId as string | undefined;
+  return { reqId: req.id, method: req.method, path, status: res.statusCode, durationMs, ...(userId ? { userId } : {}) };
+}
 
 export function createHttpApp(app: ApiApp, log: Logger) {
   const { config } = app;
   const publicUrl = new URL(config.PUBLIC_URL);
   const https = publicUrl.protocol === "https:";
-  const s3Origins = [config.S3_ENDPOINT ? new URL(config.S3_ENDPOINT).origin : null, `https://${config.S3_BUCKET}.s3.${config.AWS_REGION}.amazonaws.com`, "https://*.amazonaws.com"].filter(
-    (x): x is string => Boolean(x),
-  );
+  const s3Origins = [bucketOrigin(config)];
   const x = express();
   x.disable("x-powered-by");
   x.set("trust proxy", config.STACK === "aws" ? 1 : false);
@@ -33,6 +44,11 @@ export function createHttpApp(app: ApiApp, log: Logger) {
       },
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
+      // One line per request with these fields only: never its headers (cookies, Authorization), query string or body.
+      quietReqLogger: true,
+      quietResLogger: true,
+      customSuccessObject: (req, res, val: { responseTime: number }) => requestLine(req, res, val.responseTime),
+      customErrorObject: (req, res, _err, val: { responseTime: number }) => requestLine(req, res, val.responseTime),
     }),
   );
 
@@ -69,22 +85,7 @@ export function createHttpApp(app: ApiApp, log: Logger) {
     res.status(failed.length ? 503 : 200).json({ status: failed.length ? "unavailable" : "ok", checks });
   });
 
-  // Share links (videos.share): each visit redirects to a fresh short-lived presigned URL of the video.
-  x.get("/s/:token", async (req, res, next) => {
-    try {
-      const url = await app.services.videos.openShare(req.params.token);
-      res.setHeader("Cache-Control", "no-store");
-      res.redirect(302, url);
-    } catch (e) {
-      if (e instanceof DomainError && e.code === "NOT_FOUND") {
-        res.status(e.details?.expired ? 410 : 404).type("text/plain").send(e.message);
-      } else {
-        const unavailable = unavailableError(e);
-        if (!unavailable) return next(e);
-        res.status(503).setHeader("Retry-After", "5").type("text/plain").send(unavailable.message);
-      }
-    }
-  });
+  registerSharePages(x, app);
 
   // CSRF: state changes are POSTs with a JSON body, and we also refuse any cross-origin Origin header.
   // Together with SameSite=Strict cookies a foreign page can neither send nor forge them.
@@ -113,24 +114,10 @@ export function createHttpApp(app: ApiApp, log: Logger) {
       maxBatchSize: 50,
       createContext: async ({ req, res }) => {
         const session = cookieSession(req, res, https);
-        const logger = req.log;
-        const base = { services: app.services, session, ip: req.ip ?? "unknown", requestId: String(req.id), logger };
-        try {
-          const user = await resolveUser(app.services, app.verifier, requestToken(req, session));
-          return createInnerContext({ ...base, user });
-        } catch (e) {
-          if (e instanceof DomainError && e.code === "UNAUTHORIZED") {
-            // A bad or expired token: treat the request as signed out; protected procedures answer UNAUTHORIZED.
-            return createInnerContext({ ...base, user: null });
-          }
-          // The account check reads the database: while it restarts, answer 503 (retry), not 500.
-          const unavailable = unavailableError(e);
-          if (unavailable) {
-            logger.warn({ requestId: base.requestId, err: String(e) }, "dependency unavailable");
-            throw unavailable;
-          }
-          throw e;
-        }
+        const ctx = await createRequestContext({ services: app.services, session, token: requestToken(req, session), ip: req.ip ?? "unknown", requestId: String(req.id), logger: req.log });
+        // For the request's log line (requestLine).
+        if (ctx.user) res.locals.userId = ctx.user.sub;
+        return ctx;
       },
       onError: () => {
         // Logged once by the router's error middleware (internal errors only).

@@ -3,9 +3,14 @@ import type { SessionStore } from "@photoreel/api";
 import { parse, serialize, type SerializeOptions } from "cookie";
 import type { Request, Response } from "express";
 
-export const ACCESS_COOKIE = "pr_at";
-export const REFRESH_COOKIE = "pr_rt";
+const ACCESS_COOKIE = "pr_at";
+const REFRESH_COOKIE = "pr_rt";
 const REFRESH_MAX_AGE_S = 30 * 24 * 3600;
+/**
+ * Only these calls need the refresh token, so its cookie is set once per path and sent nowhere else: refresh, and
+ * sign-out, which revokes it even when the access cookie has already expired. Each is sent alone, not batched.
+ */
+const REFRESH_PATHS = ["/trpc/auth.refresh", "/trpc/auth.signOut"];
 
 /** Tokens in httpOnly, SameSite=Strict cookies; Secure whenever the app is served over HTTPS. */
 export function cookieSession(req: Request, res: Response, secure: boolean): SessionStore {
@@ -25,15 +30,14 @@ export function cookieSession(req: Request, res: Response, secure: boolean): Ses
       append(serialize(ACCESS_COOKIE, t.accessToken, opts(t.expiresIn)));
       if (t.refreshToken) {
         state.refresh = t.refreshToken;
-        // Only the refresh call needs it; keep it off every other request.
-        append(serialize(REFRESH_COOKIE, t.refreshToken, opts(REFRESH_MAX_AGE_S, "/trpc/auth.refresh")));
+        for (const path of REFRESH_PATHS) append(serialize(REFRESH_COOKIE, t.refreshToken, opts(REFRESH_MAX_AGE_S, path)));
       }
     },
     clear() {
       state.access = null;
       state.refresh = null;
       append(serialize(ACCESS_COOKIE, "", opts(0)));
-      append(serialize(REFRESH_COOKIE, "", opts(0, "/trpc/auth.refresh")));
+      for (const path of REFRESH_PATHS) append(serialize(REFRESH_COOKIE, "", opts(0, path)));
     },
   };
 }

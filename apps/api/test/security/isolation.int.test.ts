@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../harness";
-import { postForm, uploadPhotos } from "../uploads";
+import { postForm, uploadPhotos } from "@photoreel/testkit";
 import { DESTRUCTIVE_PROCEDURES, PUBLIC_PROCEDURES, callProcedure, idLikeFields, listProcedures, mapLimit, sampleInputs, type ProcedureInfo, type SampleIds } from "./procedures";
 
 const exec = promisify(execFile);
@@ -19,7 +19,7 @@ const all = listProcedures();
 const isAdminPath = (p: string) => p.startsWith("admin.");
 
 async function wav() {
-  const { stdout } = await exec("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=0.5", "-f", "wav", "pipe:1"], { encoding: "buffer", maxBuffer: 8 << 20 });
+  const { stdout } = await exec("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-f", "wav", "pipe:1"], { encoding: "buffer", maxBuffer: 8 << 20 });
   return stdout as unknown as Buffer;
 }
 const jpeg = (color: string) => sharp({ create: { width: 320, height: 240, channels: 3, background: color } }).jpeg().toBuffer();
@@ -28,8 +28,8 @@ const jpeg = (color: string) => sharp({ create: { width: 320, height: 240, chann
 async function aliceState() {
   const c = alice.caller;
   const blobs: string[] = [];
-  for await (const o of t.app.services.deps.blobs.list(`users/${alice.user.sub}/`)) blobs.push(o.key);
-  const job = await t.app.services.deps.jobs.get(alice.user.sub, aliceIds.videoId);
+  for await (const o of t.app.adapters.blobs.list(`users/${alice.user.sub}/`)) blobs.push(o.key);
+  const job = await t.app.adapters.jobs.get(alice.user.sub, aliceIds.videoId);
   const strip = <T extends object>(o: T) => JSON.parse(JSON.stringify(o, (k, v) => (/Url$/.test(k) ? Boolean(v) : v))) as T;
   return {
     photos: strip(await c.photos.list({ limit: 100 })),
@@ -39,6 +39,7 @@ async function aliceState() {
     video: strip(await c.videos.get({ id: aliceIds.videoId })),
     job: job && { status: job.status, attempt: job.attempt, cancelRequested: job.cancelRequested, updatedAt: job.updatedAt },
     usage: await c.photos.usage(),
+    shares: await c.videos.listShares({ id: aliceIds.videoId }),
     blobs: blobs.sort(),
   };
 }
@@ -59,7 +60,9 @@ beforeAll(async () => {
   const mp = await alice.caller.photos.createMultipart({ filename: "big.jpg", contentType: "image/jpeg", bytes: 12 * 1024 * 1024 });
   const video = await alice.caller.videos.create({ slides: [{ photoId: photoId! }], secondsPerPhoto: 2, aspect: "1:1", resolution: "720p", fps: 24, quality: "draft", music: { audioId } });
   expect(video.status).toBe("QUEUED");
-  aliceIds = { photoId: photoId!, otherPhotoId: bobsPhotoId!, multipartId: mp.photoId, audioId, videoId: video.id, ownerId: alice.user.sub };
+  // A share link of Alice's (her video is still queued, so straight into the table: only its owner may revoke it).
+  const share = await t.app.db.insertInto("video_shares").values({ token_hash: "0".repeat(64), owner_id: alice.user.sub, video_id: video.id, expires_at: new Date(Date.now() + 3600_000) }).returning("id").executeTakeFirstOrThrow();
+  aliceIds = { photoId: photoId!, otherPhotoId: bobsPhotoId!, multipartId: mp.photoId, audioId, videoId: video.id, ownerId: alice.user.sub, shareId: share.id };
 }, 60_000);
 afterAll(async () => t?.stop());
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { appRouter } from "@photoreel/api";
 import type { VideoSpecInput } from "@photoreel/contracts";
-import { draftSpec } from "../uploads";
+import { draftSpec } from "@photoreel/testkit";
 
 /** The bits of a zod v4 schema the generated suites read; kept structural so the tests need no zod internals. */
 export interface InputSchema {
@@ -72,6 +72,7 @@ export interface SampleIds {
   audioId: string;
   videoId: string;
   ownerId: string;
+  shareId: string;
 }
 
 export const randomIds = (): SampleIds => ({
@@ -81,12 +82,13 @@ export const randomIds = (): SampleIds => ({
   audioId: randomUUID(),
   videoId: randomUUID(),
   ownerId: randomUUID(),
+  shareId: randomUUID(),
 });
 
 /**
  * One valid input per procedure that takes input (the suites assert the table is complete). Inputs with several
  * entries are tried one by one (e.g. a video built from someone else's photo, and one with someone else's music).
- * Admin inputs are harmless: `sweepOrphans` only ever runs dry.
+ * Admin inputs are harmless: `sweepOrphans` only ever runs dry, and `backfillUploads` finds no upload from before pinning.
  */
 export function sampleInputs(ids: SampleIds, email = `sample-${Date.now()}@example.com`): Record<string, unknown[]> {
   const spec = (over: Partial<VideoSpecInput> = {}) => draftSpec([ids.photoId], { title: "Holiday", ...over });
@@ -95,6 +97,7 @@ export function sampleInputs(ids: SampleIds, email = `sample-${Date.now()}@examp
     "auth.confirmSignUp": [{ email, code: "123456" }],
     "auth.signIn": [{ email, password: "Wrong-Password-1" }],
     "auth.refresh": [{ refreshToken: "not-a-refresh-token" }],
+    "auth.signOut": [{ refreshToken: "not-a-refresh-token" }],
     "photos.createUploads": [{ files: [{ filename: "a.jpg", contentType: "image/jpeg", bytes: 1000 }] }],
     "photos.createMultipart": [{ filename: "big.jpg", contentType: "image/jpeg", bytes: 30 * 1024 * 1024 }],
     "photos.presignParts": [{ id: ids.multipartId, partNumbers: [1] }],
@@ -104,6 +107,7 @@ export function sampleInputs(ids: SampleIds, email = `sample-${Date.now()}@examp
     "photos.list": [{ sort: "uploaded", limit: 10 }],
     "photos.get": [{ id: ids.photoId }],
     "photos.updateCaption": [{ id: ids.photoId, caption: "pwned" }],
+    "photos.setFocalPoint": [{ id: ids.photoId, x: 0.1, y: 0.9 }],
     "photos.delete": [{ ids: [ids.photoId] }, { ids: [ids.otherPhotoId, ids.photoId] }],
     "audio.createUpload": [{ filename: "song.wav", contentType: "audio/wav", bytes: 1000 }],
     "audio.completeUpload": [{ id: ids.audioId }],
@@ -112,14 +116,18 @@ export function sampleInputs(ids: SampleIds, email = `sample-${Date.now()}@examp
     "videos.preview": [spec(), spec({ slides: [{ photoId: ids.otherPhotoId }], music: { audioId: ids.audioId, fadeOutSeconds: 1 } })],
     "videos.list": [{ limit: 10 }],
     "videos.get": [{ id: ids.videoId }],
+    "videos.spec": [{ id: ids.videoId }],
     "videos.cancel": [{ id: ids.videoId }],
     "videos.retry": [{ id: ids.videoId }],
     "videos.delete": [{ id: ids.videoId }],
     "videos.share": [{ id: ids.videoId, expiresInHours: 1 }],
+    "videos.listShares": [{ id: ids.videoId }],
+    "videos.revokeShare": [{ shareId: ids.shareId }],
     "admin.users": [{ limit: 10 }],
     "admin.jobs": [{ status: "QUEUED", limit: 10 }],
     "admin.retryJob": [{ ownerId: ids.ownerId, videoId: ids.videoId }],
     "admin.sweepOrphans": [{ dryRun: true }],
+    "admin.backfillUploads": [{ kind: "audio", limit: 1 }],
   };
 }
 

@@ -29,7 +29,7 @@ async function resign(claimsFrom: string, change: (claims: Record<string, unknow
 beforeAll(async () => {
   t = await startTestStack();
   const { email } = await t.signUp();
-  ({ accessToken: token, idToken } = await t.app.services.deps.identity.signIn(email, PASSWORD));
+  ({ accessToken: token, idToken } = await t.app.adapters.identity.signIn(email, PASSWORD));
   const jwks = (await (await fetch(t.config.COGNITO_JWKS_URL!)).json()) as { keys: (JWK & { kid: string })[] };
   const kid = decodeProtectedHeader(token).kid!;
   pool = { kid, jwk: jwks.keys.find((k) => k.kid === kid)! };
@@ -37,8 +37,8 @@ beforeAll(async () => {
 
   // A user who signs in and is then deleted: the token is still validly signed and unexpired, and never used before.
   const gone = await t.signUp();
-  deletedUsersToken = (await t.app.services.deps.identity.signIn(gone.email, PASSWORD)).accessToken;
-  await t.app.services.deps.identity.deleteUser(gone.email);
+  deletedUsersToken = (await t.app.adapters.identity.signIn(gone.email, PASSWORD)).accessToken;
+  await t.app.adapters.identity.deleteUser(gone.email);
 
   protectedProcs = await probeProtected(t.baseUrl, all);
 }, 60_000);
@@ -123,13 +123,13 @@ describe("every protected procedure refuses every token that is not a live acces
   // every request.
   it("a token used just before its account is deleted is refused at once", async () => {
     const { email } = await t.signUp();
-    const { accessToken } = await t.app.services.deps.identity.signIn(email, PASSWORD);
+    const { accessToken } = await t.app.adapters.identity.signIn(email, PASSWORD);
     const me = () => callProcedure(t.baseUrl, { path: "auth.me", type: "query" }, undefined, { token: accessToken });
     expect((await me()).status).toBe(200);
     const del = await callProcedure(t.baseUrl, { path: "auth.deleteAccount", type: "mutation" }, undefined, { token: accessToken });
     expect(del.status).toBe(200);
     expect((await me()).status).toBe(401);
-    await expect(t.app.services.deps.identity.signIn(email, PASSWORD)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(t.app.adapters.identity.signIn(email, PASSWORD)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 
   const viaCookie = ["garbage", "alg: none (unsigned)", "a tampered payload (admin group added, signature kept)", "expired (validly signed)", "an id token where an access token is required", "the still-signed token of a deleted user"];

@@ -1,13 +1,10 @@
 import { useEffect, useId, useRef, type ReactNode } from "react";
 import { formatPercent } from "../lib/format";
 
+/** A native <progress> (role progressbar, its value announced as a percentage), styled in styles.css. */
 export function ProgressBar({ value, label, tone }: { value: number; label: string; tone?: "ok" | "bad" }) {
   const v = Math.max(0, Math.min(100, value));
-  return (
-    <div className={`progress${tone ? ` ${tone}` : ""}`} role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(v)} aria-valuetext={formatPercent(v)}>
-      <span style={{ width: `${v}%` }} />
-    </div>
-  );
+  return <progress className={`progress${tone ? ` ${tone}` : ""}`} aria-label={label} max={100} value={v} aria-valuetext={formatPercent(v)} />;
 }
 
 export function StatusBadge({ status }: { status: string }) {
@@ -17,8 +14,70 @@ export function StatusBadge({ status }: { status: string }) {
 export function ErrorAlert({ message }: { message: string | null | undefined }) {
   if (!message) return null;
   return (
-    <div className="alert alert-error" role="alert">
+    <Alert tone="error" role="alert">
       {message}
+    </Alert>
+  );
+}
+
+/** A message box. `role="status"` for news that should be announced politely, `"alert"` for errors. */
+export function Alert({ tone, role, children, testId }: { tone: "error" | "info" | "ok" | "warn"; role?: "alert" | "status"; children: ReactNode; testId?: string }) {
+  return (
+    <div className={`alert alert-${tone}`} role={role} data-testid={testId}>
+      {children}
+    </div>
+  );
+}
+
+/** A section's heading row: the heading (and `status` beside it, e.g. a badge), then its controls pushed to the right. */
+export function SectionHead({ id, title, level = 2, status, children }: { id: string; title: ReactNode; level?: 2 | 3; status?: ReactNode; children?: ReactNode }) {
+  const H = level === 2 ? "h2" : "h3";
+  return (
+    <div className="section-head">
+      <H id={id}>{title}</H>
+      {status}
+      {children && (
+        <>
+          <span className="spacer" />
+          {children}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** A label beside its control (a compact filter or sort select); the label is tied to the control by id. */
+export function InlineField({ label, quiet, children }: { label: string; quiet?: boolean; children: (props: { id: string }) => ReactNode }) {
+  const id = useId();
+  return (
+    <div className="inline-field">
+      <label htmlFor={id} className={quiet ? "quiet" : undefined}>
+        {label}
+      </label>
+      {children({ id })}
+    </div>
+  );
+}
+
+/** The "load the next page" button under a list (infinite lists also load on scroll; this is the keyboard way). */
+export function LoadMore({ onClick, busy, label = "Load more" }: { onClick: () => void; busy: boolean; label?: string }) {
+  return (
+    <div className="load-more">
+      <button type="button" onClick={onClick} disabled={busy}>
+        {busy ? "Loading…" : label}
+      </button>
+    </div>
+  );
+}
+
+/**
+ * A wide table that scrolls sideways on a phone. The region is focusable and named so keyboard users can scroll it
+ * (axe's scrollable-region-focusable).
+ */
+export function TableScroll({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
+      {children}
     </div>
   );
 }
@@ -101,7 +160,7 @@ export function Spinner({ label }: { label: string }) {
 export function Segmented<T extends string>({ legend, name, value, options, onChange }: { legend: string; name: string; value: T; options: [T, string][]; onChange: (v: T) => void }) {
   return (
     <div className="field" role="radiogroup" aria-labelledby={`${name}-legend`}>
-      <div id={`${name}-legend`} style={{ fontWeight: 560, marginBottom: 4 }}>
+      <div id={`${name}-legend`} className="group-label">
         {legend}
       </div>
       <div className="segmented">

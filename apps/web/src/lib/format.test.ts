@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatDuration, formatEta, formatPercent, formatSeconds, formatSpeed } from "./format";
+import { cameraName, formatBytes, formatDuration, formatEta, formatPercent, formatSeconds, formatSpeed } from "./format";
 
 describe("formatBytes", () => {
   it.each([
@@ -45,5 +45,15 @@ describe("formatPercent / formatSeconds", () => {
     expect(formatPercent(-5)).toBe("0%");
     expect(formatSeconds(2.54)).toBe("2.5 s");
     expect(formatSeconds(null)).toBe("–");
+  });
+});
+
+describe("cameraName", () => {
+  it("names the camera once, from make and model as cameras record them", () => {
+    expect(cameraName("Canon", "Canon EOS R6")).toBe("Canon EOS R6");
+    expect(cameraName("Apple", "iPhone 15 Pro")).toBe("Apple iPhone 15 Pro");
+    expect(cameraName("SONY ", "ILCE-7M4")).toBe("SONY ILCE-7M4");
+    expect(cameraName(null, "Pixel 8")).toBe("Pixel 8");
+    expect(cameraName(null, " ")).toBeNull();
   });
 });

@@ -56,3 +56,12 @@ export function formatSeconds(s: number | null | undefined): string {
   if (s === null || s === undefined || !Number.isFinite(s)) return "–";
   return `${Math.round(s * 10) / 10} s`;
 }
+
+/** "Canon" + "Canon EOS R6" reads "Canon EOS R6", not "Canon Canon EOS R6"; null when the camera is not recorded. */
+export function cameraName(make: string | null, model: string | null): string | null {
+  const mk = make?.trim() ?? "";
+  const md = model?.trim() ?? "";
+  if (!mk && !md) return null;
+  if (mk && md.toLowerCase().startsWith(mk.toLowerCase())) return md;
+  return [mk, md].filter(Boolean).join(" ");
+}

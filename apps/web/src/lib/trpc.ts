@@ -21,7 +21,7 @@ let refreshing: Promise<boolean> | null = null;
  * Renews the access cookie with the refresh cookie. It is sent on its own (not batched): the refresh cookie's path
  * is exactly /trpc/auth.refresh, so a batched URL would not carry it. Concurrent callers share one request.
  */
-export function refreshSession(): Promise<boolean> {
+function refreshSession(): Promise<boolean> {
   refreshing ??= fetch("/trpc/auth.refresh", {
     method: "POST",
     credentials: "same-origin",
@@ -80,10 +80,15 @@ const sessionLink: TRPCLink<AppRouter> = () => ({ next, op }) =>
 export const links = () => [
   sessionLink,
   splitLink({
-    // Refresh alone (cookie path); everything else batched.
+    // Refresh and sign-out alone (the refresh cookie's paths); everything else batched.
     condition: (op) => op.path === "auth.refresh",
     true: httpLink({ url: "/trpc" }),
-    false: httpBatchLink({ url: "/trpc", maxURLLength: 2000, maxItems: 20 }),
+    false: splitLink({
+      // A batch of one (/trpc/auth.signOut?batch=1): the path the cookie names, and a JSON body even without input.
+      condition: (op) => op.path === "auth.signOut",
+      true: httpBatchLink({ url: "/trpc", maxItems: 1 }),
+      false: httpBatchLink({ url: "/trpc", maxURLLength: 2000, maxItems: 20 }),
+    }),
   }),
 ];
 

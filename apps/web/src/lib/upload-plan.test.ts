@@ -74,6 +74,7 @@ describe("guessContentType", () => {
   it("trusts the browser, falls back to the extension", () => {
     expect(guessContentType("a.png", "image/png")).toBe("image/png");
     expect(guessContentType("IMG_1.HEIC", "")).toBe("image/heic");
+    expect(guessContentType("pixel.avif", "")).toBe("image/avif");
     expect(guessContentType("song.m4a", "")).toBe("audio/mp4");
     expect(guessContentType("x.bin", "")).toBe("application/octet-stream");
   });

@@ -1,3 +1,4 @@
+import { PHOTO_EXTENSION_TYPES } from "@photoreel/contracts";
 /** Files above this go up in parts (resumable); smaller ones in one presigned POST. */
 export const MULTIPART_THRESHOLD_BYTES = 16 * 1024 * 1024;
 /** presignParts accepts at most this many part numbers per call. */
@@ -111,7 +112,7 @@ export function guessContentType(name: string, browserType: string): string {
   if (browserType) return browserType;
   const ext = name.toLowerCase().split(".").pop() ?? "";
   const map: Record<string, string> = {
-    jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", webp: "image/webp", heic: "image/heic", heif: "image/heif", gif: "image/gif",
+    ...PHOTO_EXTENSION_TYPES,
     mp3: "audio/mpeg", m4a: "audio/mp4", aac: "audio/aac", wav: "audio/wav", ogg: "audio/ogg",
   };
   return map[ext] ?? "application/octet-stream";

@@ -23,6 +23,8 @@ export interface UploadItem {
 }
 
 const FILE_CONCURRENCY = 3;
+/** How often photos being processed (thumbnails, metadata) are checked on. */
+const PROCESSING_POLL_MS = 1500;
 const PART_CONCURRENCY = 3;
 const PART_ATTEMPTS = 3;
 
@@ -39,6 +41,7 @@ class UploadQueue {
   private controllers = new Map<string, AbortController>();
   private running = 0;
   private seq = 0;
+  private pollTimer: ReturnType<typeof setTimeout> | null = null;
   /** Called when a photo is created or changes state, so the library can refetch. */
   onPhotoChange: () => void = () => {};
 
@@ -60,6 +63,7 @@ class UploadQueue {
   private patch(key: string, p: Partial<UploadItem>) {
     this.items = this.items.map((it) => (it.key === key ? { ...it, ...p } : it));
     this.listeners.forEach((l) => l());
+    if (p.status === "processing") this.schedulePoll();
   }
   private get(key: string) {
     return this.items.find((i) => i.key === key);
@@ -97,6 +101,8 @@ class UploadQueue {
   /** On sign-out: stop everything in flight (multipart uploads stay resumable) and forget this session's list. */
   reset() {
     for (const c of this.controllers.values()) c.abort();
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
     this.items = [];
     this.listeners.forEach((l) => l());
   }
@@ -106,17 +112,44 @@ class UploadQueue {
     this.listeners.forEach((l) => l());
   }
 
+  /** Finished uploads leave the list on their own (the tray calls this a moment after a batch ends). */
   clearFinished() {
-    this.items = this.items.filter((i) => !["processing", "ready", "rejected", "canceled"].includes(i.status));
+    this.items = this.items.filter((i) => i.status !== "ready" && i.status !== "canceled");
     this.listeners.forEach((l) => l());
   }
 
-  /** The library reports photos reaching a final state, so the list here can say so. */
-  photoUpdated(p: Pick<PhotoView, "id" | "status" | "rejectReason">) {
+  private photoUpdated(p: Pick<PhotoView, "id" | "status" | "rejectReason">) {
     const it = this.items.find((i) => i.photoId === p.id && i.status === "processing");
     if (!it) return;
     if (p.status === "ready") this.patch(it.key, { status: "ready", message: null });
     if (p.status === "rejected") this.patch(it.key, { status: "rejected", message: p.rejectReason ?? "This file was rejected" });
+  }
+
+  /** While photos are being processed, ask which are still at it; the ones that are not are read once for their outcome. */
+  private schedulePoll() {
+    if (this.pollTimer || !this.items.some((i) => i.status === "processing")) return;
+    this.pollTimer = setTimeout(() => {
+      void this.pollProcessing().finally(() => {
+        this.pollTimer = null;
+        this.schedulePoll();
+      });
+    }, PROCESSING_POLL_MS);
+  }
+
+  private async pollProcessing() {
+    const waiting = this.items.filter((i) => i.status === "processing" && i.photoId);
+    if (!waiting.length) return;
+    try {
+      const still = await api.photos.list.query({ status: "processing", limit: 100 });
+      const busy = new Set(still.items.map((p) => p.id));
+      // More than a page still processing: only those seen finished can be concluded about; the rest wait.
+      const finished = still.nextCursor ? [] : waiting.filter((i) => !busy.has(i.photoId!));
+      const outcomes = await Promise.all(finished.map((i) => api.photos.get.query({ id: i.photoId! }).catch(() => null)));
+      for (const p of outcomes) if (p) this.photoUpdated(p);
+      if (outcomes.some(Boolean)) this.onPhotoChange();
+    } catch {
+      // The next poll tries again.
+    }
   }
 
   private pump() {

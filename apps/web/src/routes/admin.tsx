@@ -1,8 +1,10 @@
-import { VideoStatusSchema, type VideoStatusValue } from "@photoreel/contracts";
+import { VideoStatusSchema, type RenderStage, type StageSeconds, type VideoStatus } from "@photoreel/contracts";
 import type { AppRouter } from "@photoreel/api";
 import type { inferRouterOutputs } from "@trpc/server";
-import { useDeferredValue, useMemo, useState } from "react";
-import { ErrorAlert, PageHead, Spinner, StatusBadge } from "../components/ui";
+import { useDeferredValue, useState } from "react";
+import { ListMore, ListStatus } from "../components/list";
+import { ErrorAlert, InlineField, PageHead, SectionHead, Spinner, StatusBadge, TableScroll } from "../components/ui";
+import { pageByCursor, useInfiniteList } from "../hooks/use-infinite-list";
 import { errorCode, errorMessage } from "../lib/errors";
 import { formatBytes, formatDateTime, formatDuration, formatPercent, formatSeconds } from "../lib/format";
 import { trpc } from "../lib/trpc";
@@ -45,7 +47,7 @@ function QueuesCard({ data, error }: { data: Queues | undefined; error: unknown 
       <h2 id="queues-title">Queues</h2>
       {q.error ? <ErrorAlert message={errorMessage(q.error)} /> : null}
       {d && (
-        <div className="table-wrap">
+        <TableScroll label="Queues table">
           <table>
             <thead>
               <tr>
@@ -66,9 +68,9 @@ function QueuesCard({ data, error }: { data: Queues | undefined; error: unknown 
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
-      <div className="row" style={{ marginTop: 12 }}>
+      <div className="row section-foot">
         <button type="button" onClick={() => redrive.mutate()} disabled={redrive.isPending || !q.data || q.data.dlq.visible === 0}>
           {redrive.isPending ? "Redriving…" : "Redrive dead letters"}
         </button>
@@ -81,6 +83,24 @@ function QueuesCard({ data, error }: { data: Queues | undefined; error: unknown 
       <ErrorAlert message={redrive.error ? errorMessage(redrive.error) : null} />
     </section>
   );
+}
+
+const STAGE_LABELS: Record<RenderStage, string> = {
+  download: "Download",
+  prescale: "Pre-scale",
+  draw: "Draw",
+  encode: "Encode",
+  join: "Join",
+  upload: "Upload",
+};
+
+/** One job's stages on one line: "Download 0.4 s · Pre-scale 0.2 s · …". */
+function stagesText(s: StageSeconds): string {
+  return (Object.keys(STAGE_LABELS) as RenderStage[]).map((k) => `${STAGE_LABELS[k]} ${formatSeconds(s[k])}`).join(" · ");
+}
+
+function stagesCaption(n: number): string {
+  return `By stage, over ${n} ${n === 1 ? "video" : "videos"} with a breakdown (draw and encode run side by side)`;
 }
 
 function StatsCard() {
@@ -109,39 +129,59 @@ function StatsCard() {
           </div>
         ))}
       </div>
+      {s.data && (
+        <TableScroll label="Render stages table">
+          <table data-testid="stages-table">
+            <caption className="small muted">{stagesCaption(s.data.stages[0]?.count ?? 0)}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Stage</th>
+                <th scope="col" className="num">p50</th>
+                <th scope="col" className="num">p90</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.data.stages.map((st) => (
+                <tr key={st.stage}>
+                  <th scope="row">{STAGE_LABELS[st.stage]}</th>
+                  <td className="num">{formatSeconds(st.p50)}</td>
+                  <td className="num">{formatSeconds(st.p90)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      )}
     </section>
   );
 }
 
 function JobsCard() {
-  const [status, setStatus] = useState<VideoStatusValue>("FAILED");
+  const [status, setStatus] = useState<VideoStatus>("FAILED");
   const utils = trpc.useUtils();
-  const jobs = trpc.admin.jobs.useInfiniteQuery({ status, limit: 25 }, { getNextPageParam: (p) => p.nextCursor ?? undefined, refetchInterval: status === "RENDERING" || status === "QUEUED" ? 3000 : false });
+  const jobsQuery = trpc.admin.jobs.useInfiniteQuery({ status, limit: 25 }, { ...pageByCursor, refetchInterval: status === "RENDERING" || status === "QUEUED" ? 3000 : false });
+  const jobs = useInfiniteList(jobsQuery);
   const retry = trpc.admin.retryJob.useMutation({ onSuccess: () => void utils.admin.invalidate() });
-  const rows = useMemo(() => jobs.data?.pages.flatMap((p) => p.items) ?? [], [jobs.data]);
+  const rows = jobs.items;
   return (
     <section className="card" aria-labelledby="jobs-title">
-      <div className="row" style={{ marginBottom: 10 }}>
-        <h2 id="jobs-title" style={{ margin: 0 }}>
-          Jobs
-        </h2>
-        <span className="spacer" />
-        <label htmlFor="job-status" style={{ margin: 0 }} className="small muted">
-          Status
-        </label>
-        <select id="job-status" value={status} onChange={(e) => setStatus(e.target.value as VideoStatusValue)} style={{ width: "auto" }}>
-          {VideoStatusSchema.options.map((s) => (
-            <option key={s} value={s}>
-              {s.toLowerCase()}
-            </option>
-          ))}
-        </select>
-      </div>
-      <ErrorAlert message={jobs.error ? errorMessage(jobs.error) : retry.error ? errorMessage(retry.error) : null} />
-      {jobs.isPending && <Spinner label="Loading jobs…" />}
-      {jobs.isSuccess && rows.length === 0 && <p className="muted">No {status.toLowerCase()} jobs.</p>}
+      <SectionHead id="jobs-title" title="Jobs">
+        <InlineField label="Status" quiet>
+          {({ id }) => (
+            <select id={id} value={status} onChange={(e) => setStatus(e.target.value as VideoStatus)}>
+              {VideoStatusSchema.options.map((s) => (
+                <option key={s} value={s}>
+                  {s.toLowerCase()}
+                </option>
+              ))}
+            </select>
+          )}
+        </InlineField>
+      </SectionHead>
+      <ErrorAlert message={retry.error ? errorMessage(retry.error) : null} />
+      <ListStatus list={jobs} loading="Loading jobs…" empty={<p className="muted">No {status.toLowerCase()} jobs.</p>} />
       {rows.length > 0 && (
-        <div className="table-wrap">
+        <TableScroll label="Jobs table">
           <table data-testid="jobs-table">
             <thead>
               <tr>
@@ -152,6 +192,8 @@ function JobsCard() {
                 <th scope="col" className="num">Attempt</th>
                 <th scope="col" className="num">Progress</th>
                 <th scope="col">Updated</th>
+                <th scope="col" className="num">Render</th>
+                <th scope="col">Stages</th>
                 <th scope="col">Error</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
@@ -174,6 +216,8 @@ function JobsCard() {
                   <td className="num">{j.attempt}</td>
                   <td className="num">{formatPercent(j.progress)}</td>
                   <td>{formatDateTime(j.updatedAt)}</td>
+                  <td className="num">{formatSeconds(j.renderSeconds)}</td>
+                  <td className="small wrap">{j.stageSeconds ? stagesText(j.stageSeconds) : ""}</td>
                   <td className="small wrap">{j.error ?? ""}</td>
                   <td>
                     {(j.status === "FAILED" || j.status === "CANCELED") && (
@@ -186,13 +230,9 @@ function JobsCard() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
-      {jobs.hasNextPage && (
-        <button type="button" style={{ marginTop: 10 }} onClick={() => void jobs.fetchNextPage()} disabled={jobs.isFetchingNextPage}>
-          Load more
-        </button>
-      )}
+      <ListMore list={jobs} />
     </section>
   );
 }
@@ -200,25 +240,20 @@ function JobsCard() {
 function UsersCard() {
   const [search, setSearch] = useState("");
   const deferred = useDeferredValue(search.trim());
-  const users = trpc.admin.users.useInfiniteQuery({ limit: 25, ...(deferred ? { search: deferred } : {}) }, { getNextPageParam: (p) => p.nextCursor ?? undefined });
-  const rows = useMemo(() => users.data?.pages.flatMap((p) => p.items) ?? [], [users.data]);
+  const usersQuery = trpc.admin.users.useInfiniteQuery({ limit: 25, ...(deferred ? { search: deferred } : {}) }, pageByCursor);
+  const users = useInfiniteList(usersQuery);
+  const rows = users.items;
   return (
     <section className="card" aria-labelledby="users-title">
-      <div className="row" style={{ marginBottom: 10 }}>
-        <h2 id="users-title" style={{ margin: 0 }}>
-          Users
-        </h2>
-        <span className="spacer" />
+      <SectionHead id="users-title" title="Users">
         <label htmlFor="user-search" className="visually-hidden">
           Search users by e-mail
         </label>
-        <input id="user-search" type="search" placeholder="Search by e-mail" value={search} onChange={(e) => setSearch(e.target.value)} style={{ maxWidth: 260 }} />
-      </div>
-      <ErrorAlert message={users.error ? errorMessage(users.error) : null} />
-      {users.isPending && <Spinner label="Loading users…" />}
-      {users.isSuccess && rows.length === 0 && <p className="muted">No users match.</p>}
+        <input id="user-search" className="search-input" type="search" placeholder="Search by e-mail" value={search} onChange={(e) => setSearch(e.target.value)} />
+      </SectionHead>
+      <ListStatus list={users} loading="Loading users…" empty={<p className="muted">No users match.</p>} />
       {rows.length > 0 && (
-        <div className="table-wrap">
+        <TableScroll label="Users table">
           <table data-testid="users-table">
             <thead>
               <tr>
@@ -246,13 +281,9 @@ function UsersCard() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
-      {users.hasNextPage && (
-        <button type="button" style={{ marginTop: 10 }} onClick={() => void users.fetchNextPage()} disabled={users.isFetchingNextPage}>
-          Load more
-        </button>
-      )}
+      <ListMore list={users} />
     </section>
   );
 }

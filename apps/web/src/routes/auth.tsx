@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { ErrorAlert, Field } from "../components/ui";
+import { Alert, ErrorAlert, Field } from "../components/ui";
 import { errorData, errorMessage } from "../lib/errors";
 import { Link } from "../lib/router";
 import { trpc } from "../lib/trpc";
@@ -7,12 +7,24 @@ import { trpc } from "../lib/trpc";
 type Errors = Record<string, string>;
 const firstErrors = (err: unknown): Errors => Object.fromEntries(Object.entries(errorData(err).fieldErrors ?? {}).map(([k, v]) => [k, v[0] ?? ""]));
 
+/** An error message; one that ends "; sign in instead" (the account exists already) ends in a link to sign in. */
+function AuthError({ message }: { message: string | null }) {
+  const m = message ? /^(.*); sign in instead\.?$/.exec(message) : null;
+  if (!m) return <ErrorAlert message={message} />;
+  return (
+    <Alert tone="error" role="alert">
+      {m[1]}; <Link to="/signin">sign in</Link> instead.
+    </Alert>
+  );
+}
+
+/** The name over the form; it leads back to the home page (the landing page for a signed-out visitor). */
 function Brand() {
   return (
-    <div className="brand">
+    <Link to="/" className="brand" aria-label="photoreel home">
       <span className="brand-mark" aria-hidden="true" />
       photoreel
-    </div>
+    </Link>
   );
 }
 
@@ -43,7 +55,7 @@ export function SignIn({ notice, onSignedIn }: { notice: string | null; onSigned
           <Field label="Password" error={fields.password}>
             {(p) => <input {...p} type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />}
           </Field>
-          <button type="submit" className="primary" style={{ width: "100%" }} disabled={signIn.isPending}>
+          <button type="submit" className="primary block" disabled={signIn.isPending}>
             {signIn.isPending ? "Signing in…" : "Sign in"}
           </button>
         </form>
@@ -76,12 +88,12 @@ export function SignUp({ onSignedIn }: { onSignedIn: () => void }) {
         <div className="card">
           <h1 data-page-title tabIndex={-1}>Confirm your e-mail</h1>
           <p className="muted">We sent a code to {email}. Enter it to finish creating your account.</p>
-          <ErrorAlert message={err && !fields.code ? errorMessage(err) : null} />
+          <AuthError message={err && !fields.code ? errorMessage(err) : null} />
           <form onSubmit={(e) => (e.preventDefault(), confirm.mutate({ email, code }))} noValidate>
             <Field label="Confirmation code" error={fields.code}>
               {(p) => <input {...p} type="text" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} />}
             </Field>
-            <button type="submit" className="primary" style={{ width: "100%" }} disabled={busy}>
+            <button type="submit" className="primary block" disabled={busy}>
               {busy ? "Confirming…" : "Confirm and sign in"}
             </button>
           </form>
@@ -95,7 +107,7 @@ export function SignUp({ onSignedIn }: { onSignedIn: () => void }) {
       <Brand />
       <div className="card">
         <h1 data-page-title tabIndex={-1}>Create your account</h1>
-        <ErrorAlert message={err && !Object.keys(fields).length ? errorMessage(err) : null} />
+        <AuthError message={err && !Object.keys(fields).length ? errorMessage(err) : null} />
         <form onSubmit={(e) => (e.preventDefault(), signUp.mutate({ email, password }))} noValidate>
           <Field label="E-mail" error={fields.email}>
             {(p) => <input {...p} type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />}
@@ -103,7 +115,7 @@ export function SignUp({ onSignedIn }: { onSignedIn: () => void }) {
           <Field label="Password" hint="At least 8 characters, with an upper-case letter, a lower-case letter and a digit." error={fields.password}>
             {(p) => <input {...p} type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} />}
           </Field>
-          <button type="submit" className="primary" style={{ width: "100%" }} disabled={busy}>
+          <button type="submit" className="primary block" disabled={busy}>
             {busy ? "Creating account…" : "Create account"}
           </button>
         </form>

@@ -1,60 +1,71 @@
-import { outputSize, TRANSITIONS, type PhotoView, type Transition } from "@photoreel/contracts";
+import { captureDateRange, outputSize, TRANSITIONS, type PhotoView, type Transition } from "@photoreel/contracts";
 import { useEffect, useMemo, useState } from "react";
-import { ErrorAlert, Field, PageHead, Segmented, Spinner } from "../components/ui";
+import { ListMore, ListStatus } from "../components/list";
+import { ErrorAlert, Field, PageHead, Segmented } from "../components/ui";
+import { pageByCursor, useInfiniteList } from "../hooks/use-infinite-list";
 import { errorData, errorMessage } from "../lib/errors";
 import { formatDuration } from "../lib/format";
 import { navigate } from "../lib/router";
-import { defaultSpecForm, moveItem, serverFieldErrors, validateSpecForm, type FieldErrors, type SpecForm } from "../lib/spec-form";
+import { defaultSpecForm, moveItem, serverFieldErrors, usesTransitions, validateSpecForm, type FieldErrors, type SpecForm } from "../lib/spec-form";
 import { stableUrl } from "../lib/stable-url";
 import { trpc } from "../lib/trpc";
+import { clearDraft, loadDraft, newSlideKey, saveDraft } from "../lib/video-draft";
+import { ComposerEstimates } from "./composer-estimates";
+import { useReopenVideo } from "./composer-load";
+import { LivePlayer } from "../preview/live-player";
 import { Timeline } from "./composer-timeline";
 import { MusicPicker } from "./music-picker";
 import { PreviewPanel } from "./preview-panel";
 
-const STORE = "photoreel.composer";
 const TRANSITION_LABEL: Partial<Record<Transition, string>> = {
   none: "None (hard cut)", fade: "Fade", fadeblack: "Fade through black", fadewhite: "Fade through white", dissolve: "Dissolve",
   wipeleft: "Wipe left", wiperight: "Wipe right", slideleft: "Slide left", slideright: "Slide right", smoothleft: "Smooth left",
   smoothright: "Smooth right", circleopen: "Circle open", circleclose: "Circle close", radial: "Radial", zoomin: "Zoom in", pixelize: "Pixelize",
 };
-let keySeq = 0;
-const newKey = () => `s${Date.now().toString(36)}${++keySeq}`;
-
-function loadForm(): SpecForm {
-  try {
-    const raw = sessionStorage.getItem(STORE);
-    if (raw) return { ...defaultSpecForm(), ...(JSON.parse(raw) as Partial<SpecForm>) };
-  } catch {
-    /* a corrupt draft is simply dropped */
-  }
-  return defaultSpecForm();
-}
-
 export default function Composer() {
   const utils = trpc.useUtils();
-  const [form, setForm] = useState<SpecForm>(loadForm);
+  const [form, setForm] = useState<SpecForm>(loadDraft);
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [showAll, setShowAll] = useState(false);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [serverMessage, setServerMessage] = useState<string | null>(null);
   const [previewId, setPreviewId] = useState<string | null>(null);
   const [announce, setAnnounce] = useState("");
+  const [jumpTo, setJumpTo] = useState<{ slide: number; n: number } | null>(null);
 
   // Photos chosen in the library arrive as ?photos=a,b,c.
   useEffect(() => {
     const ids = new URLSearchParams(location.search).get("photos")?.split(",").filter(Boolean) ?? [];
     if (ids.length) {
-      setForm((f) => ({ ...f, slides: ids.map((photoId) => ({ key: newKey(), photoId, seconds: "" })) }));
+      setForm((f) => ({ ...f, slides: ids.map((photoId) => ({ key: newSlideKey(), photoId, seconds: "" })) }));
       history.replaceState(null, "", "/compose");
     }
   }, []);
-  useEffect(() => sessionStorage.setItem(STORE, JSON.stringify(form)), [form]);
+  useEffect(() => saveDraft(form), [form]);
+  // A saved video opened with ?edit=, ?duplicate= or ?fix= (its card's buttons): its spec, the failing field marked.
+  const [notice, setNotice] = useState<string | null>(null);
+  const reopening = useReopenVideo((r) => {
+    setForm(r.form);
+    setTouched(new Set());
+    setServerErrors(r.errors);
+    setShowAll(Object.keys(r.errors).length > 0);
+    setNotice(r.notice);
+    setTimeout(() => document.querySelector(".field-highlight, .film-slide.invalid")?.scrollIntoView({ block: "center" }), 0);
+  });
 
-  const photosQ = trpc.photos.list.useInfiniteQuery({ sort: "uploaded", limit: 100, status: "ready" }, { getNextPageParam: (p) => p.nextCursor ?? undefined });
-  const photos = useMemo(() => photosQ.data?.pages.flatMap((p) => p.items) ?? [], [photosQ.data]);
+  const photosQuery = trpc.photos.list.useInfiniteQuery({ sort: "uploaded", limit: 100, status: "ready" }, pageByCursor);
+  const photosQ = useInfiniteList(photosQuery);
+  // The music picker reads the same list (one request): the chosen track's listen URL plays under the live preview.
+  const tracks = trpc.audio.list.useQuery();
+  const musicUrl = tracks.data?.find((a) => a.id === form.musicAudioId)?.listenUrl ?? null;
+  const photos = photosQ.items;
   const byId = useMemo(() => new Map(photos.map((p) => [p.id, p])), [photos]);
 
-  const result = validateSpecForm(form);
+  const captionOf = (id: string) => byId.get(id)?.caption;
+  const result = validateSpecForm(form, captionOf);
+  const captioned = form.slides.filter((s) => captionOf(s.photoId)).length;
+  const captionsShown = form.captions === "auto" ? captioned > 0 : form.captions === "on";
+  const dateRange = captureDateRange(form.slides.map((s) => byId.get(s.photoId)?.takenAt));
   const clientErrors = result.ok ? {} : result.errors;
   const errorFor = (path: string): string | undefined => serverErrors[path] ?? (showAll || touched.has(path) ? clientErrors[path] : undefined);
 
@@ -79,7 +90,7 @@ export default function Composer() {
   const create = trpc.videos.create.useMutation({
     onSuccess: () => {
       void utils.videos.list.invalidate();
-      sessionStorage.removeItem(STORE);
+      clearDraft();
       navigate("/videos");
     },
     onError: onServerError,
@@ -100,7 +111,7 @@ export default function Composer() {
   const togglePhoto = (p: PhotoView) => {
     const i = form.slides.findIndex((s) => s.photoId === p.id);
     if (i >= 0) setSlides(form.slides.filter((_, j) => j !== i));
-    else setSlides([...form.slides, { key: newKey(), photoId: p.id, seconds: "" }]);
+    else setSlides([...form.slides, { key: newSlideKey(), photoId: p.id, seconds: "" }]);
   };
   const move = (from: number, to: number) => {
     if (to < 0 || to >= form.slides.length) return;
@@ -109,57 +120,80 @@ export default function Composer() {
   };
 
   const size = outputSize(form.aspect, form.resolution);
+  // Focusing a slide in the order list (its duration, its buttons) shows it in the live preview.
+  const jumpToSlide = (e: { target: EventTarget }) => {
+    const li = (e.target as HTMLElement).closest?.("[data-testid='slide']");
+    const slide = li?.parentElement ? [...li.parentElement.children].indexOf(li) : -1;
+    if (slide >= 0) setJumpTo((j) => ({ slide, n: (j?.n ?? 0) + 1 }));
+  };
 
   return (
-    <>
+    <div className="composer-page">
       <PageHead title="Compose a video" lede="Pick photos, put them in order, choose how it looks, then preview or create it." />
       <div className="visually-hidden" aria-live="polite">
         {announce}
       </div>
+      {(notice ?? reopening.error ?? (reopening.loading ? "Opening the video…" : null)) && (
+        <div className="load-notice" role="status" data-testid="load-notice">
+          {notice ?? reopening.error ?? "Opening the video…"}
+        </div>
+      )}
       <div className="composer">
-        <div className="stack">
+        <div className="composer-main">
+          <LivePlayer spec={result.ok ? result.spec : null} photos={byId} jumpTo={jumpTo} musicUrl={musicUrl} />
+          {/* The player stays in view; the order list and the exact preview scroll under it. */}
+          <div className="composer-below-player">
+            <div onFocusCapture={jumpToSlide}>
+              <Timeline
+                slides={form.slides}
+                photos={byId}
+                defaultSeconds={form.secondsPerPhoto}
+                defaultTransition={form.transition}
+                errorFor={errorFor}
+                onChange={setSlides}
+                onTouched={(path) => setTouched((t) => new Set(t).add(path))}
+                onMove={move}
+              />
+            </div>
+            <PreviewPanel id={previewId} onClose={() => setPreviewId(null)} />
+          </div>
+        </div>
+
+        <div className="composer-side">
           <section className="card" aria-labelledby="pick-title">
             <h2 id="pick-title">Photos</h2>
             <p className="muted small">Click a photo to add it; click again to remove it. Only photos that finished processing are shown.</p>
-            {photosQ.isPending && <Spinner label="Loading photos…" />}
-            {photosQ.isError && <ErrorAlert message={errorMessage(photosQ.error)} />}
-            {photosQ.isSuccess && photos.length === 0 && (
-              <p className="empty">
-                No ready photos yet. <a href="/library" onClick={(e) => (e.preventDefault(), navigate("/library"))}>Upload some in the library.</a>
-              </p>
-            )}
+            <ListStatus
+              list={photosQ}
+              loading="Loading photos…"
+              empty={
+                <p className="empty">
+                  No ready photos yet. <a href="/library" onClick={(e) => (e.preventDefault(), navigate("/library"))}>Upload some in the library.</a>
+                </p>
+              }
+            />
             <ul className="picker" data-testid="picker">
               {photos.map((p) => {
                 const pos = form.slides.findIndex((s) => s.photoId === p.id);
                 return (
                   <li key={p.id}>
-                    <button type="button" aria-pressed={pos >= 0} onClick={() => togglePhoto(p)} aria-label={`${pos >= 0 ? "Remove" : "Add"} ${p.caption ?? p.filename}`}>
-                      {p.thumbnailUrl ? <img src={stableUrl(`t:${p.id}`, p.thumbnailUrl) ?? undefined} alt="" loading="lazy" /> : <span className="muted small">{p.filename}</span>}
-                      {pos >= 0 && <span className="pick-count">{pos + 1}</span>}
+                    <button type="button" aria-pressed={pos >= 0} onClick={() => togglePhoto(p)}>
+                      {/* Named by its content (no aria-label), so what is seen is what is heard. */}
+                      <span className="visually-hidden">{pos >= 0 ? "Remove " : "Add "}</span>
+                      {p.thumbnailUrl ? <img src={stableUrl(`t:${p.id}`, p.thumbnailUrl) ?? undefined} alt={p.caption ?? p.filename} loading="lazy" /> : <span className="muted small">{p.caption ?? p.filename}</span>}
+                      {pos >= 0 && (
+                        <span className="pick-count">
+                          <span className="visually-hidden">, photo </span>
+                          {pos + 1}
+                        </span>
+                      )}
                     </button>
                   </li>
                 );
               })}
             </ul>
-            {photosQ.hasNextPage && (
-              <button type="button" style={{ marginTop: 8 }} onClick={() => void photosQ.fetchNextPage()} disabled={photosQ.isFetchingNextPage}>
-                More photos
-              </button>
-            )}
+            <ListMore list={photosQ} label="More photos" />
           </section>
-
-          <Timeline
-            slides={form.slides}
-            photos={byId}
-            defaultSeconds={form.secondsPerPhoto}
-            errorFor={errorFor}
-            onChange={setSlides}
-            onTouched={(path) => setTouched((t) => new Set(t).add(path))}
-            onMove={move}
-          />
-
-          <PreviewPanel id={previewId} onClose={() => setPreviewId(null)} />
-        </div>
 
         <section className="card" aria-labelledby="options-title">
           <h2 id="options-title">Options</h2>
@@ -174,6 +208,7 @@ export default function Composer() {
               Output <strong>{size.width}×{size.height}</strong>, {form.fps} fps
             </span>
           </div>
+          <ComposerEstimates spec={result.ok ? result.spec : null} />
           <ErrorAlert message={serverMessage} />
           <Field label="Video title" hint="Shown in your list of videos and used as the download's file name." error={errorFor("title")}>
             {(p) => <input {...p} type="text" maxLength={120} value={form.title} onChange={(e) => set("title", e.target.value)} />}
@@ -196,7 +231,7 @@ export default function Composer() {
                   </select>
                 )}
               </Field>
-              {form.transition !== "none" && (
+              {usesTransitions(form) && (
                 <Field label="Transition seconds" error={errorFor("transitionSeconds")}>
                   {(p) => <input {...p} type="number" min={0.1} max={2} step={0.1} value={form.transitionSeconds} onChange={(e) => set("transitionSeconds", e.target.value)} />}
                 </Field>
@@ -236,7 +271,7 @@ export default function Composer() {
 
           <fieldset>
             <legend>Title card</legend>
-            <label className="check" style={{ marginBottom: 10 }}>
+            <label className="check field">
               <input type="checkbox" checked={form.titleCardEnabled} onChange={(e) => set("titleCardEnabled", e.target.checked)} /> Start with a title card
             </label>
             {form.titleCardEnabled && (
@@ -247,32 +282,66 @@ export default function Composer() {
                 <Field label="Seconds" error={errorFor("titleCard.seconds")}>
                   {(p) => <input {...p} type="number" min={1} max={10} step={0.5} value={form.titleCardSeconds} onChange={(e) => set("titleCardSeconds", e.target.value, "titleCard.seconds")} />}
                 </Field>
+                <Field label="Subtitle (optional)" error={errorFor("titleCard.subtitle")}>
+                  {(p) => <input {...p} type="text" maxLength={80} value={form.titleCardSubtitle} onChange={(e) => set("titleCardSubtitle", e.target.value, "titleCard.subtitle")} />}
+                </Field>
+                {dateRange && (
+                  <button type="button" onClick={() => set("titleCardSubtitle", dateRange, "titleCard.subtitle")}>
+                    Use the dates: {dateRange}
+                  </button>
+                )}
+                <Segmented legend="Background" name="titleCardStyle" value={form.titleCardStyle} options={[["plain", "Black"], ["photo", "First photo, blurred"], ["colour", "Colour"]]} onChange={(v) => set("titleCardStyle", v)} />
+                {form.titleCardStyle === "colour" && (
+                  <Field label="Colour" error={errorFor("titleCard.colour")}>
+                    {(p) => <input {...p} type="color" value={form.titleCardColour} onChange={(e) => set("titleCardColour", e.target.value, "titleCard.colour")} />}
+                  </Field>
+                )}
               </div>
             )}
           </fieldset>
 
-          <MusicPicker
-            audioId={form.musicAudioId}
-            fadeOut={form.musicFadeOutSeconds}
-            fadeOutError={errorFor("music.fadeOutSeconds")}
-            onChange={(id) => set("musicAudioId", id, "music.audioId")}
-            onFadeOut={(v) => set("musicFadeOutSeconds", v, "music.fadeOutSeconds")}
-          />
+          <fieldset>
+            <legend>Captions</legend>
+            <label className="check field">
+              <input type="checkbox" checked={captionsShown} onChange={(e) => set("captions", e.target.checked ? "on" : "off")} /> Show photo captions at the bottom of each photo
+            </label>
+            <p className="muted small">
+              {captioned === 0 ? "None of the chosen photos has a caption yet; add them in the library." : `${captioned} of ${form.slides.length} photos have a caption.`}
+            </p>
+          </fieldset>
+
+          <div className={errorFor("music.audioId") ? "field-highlight" : undefined} data-field="music.audioId">
+            {errorFor("music.audioId") && (
+              <p className="field-error" role="alert">
+                {errorFor("music.audioId")}
+              </p>
+            )}
+            <MusicPicker
+              audioId={form.musicAudioId}
+              fadeOut={form.musicFadeOutSeconds}
+              fadeOutError={errorFor("music.fadeOutSeconds")}
+              onChange={(id) => set("musicAudioId", id, "music.audioId")}
+              onFadeOut={(v) => set("musicFadeOutSeconds", v, "music.fadeOutSeconds")}
+              cutOnBeat={form.musicCutOnBeat}
+              onCutOnBeat={(on) => set("musicCutOnBeat", on, "music.cutOnBeat")}
+            />
+          </div>
 
           <div className="sticky-actions">
             <button type="button" onClick={() => submit("preview")} disabled={preview.isPending}>
-              {preview.isPending ? "Starting preview…" : "Preview"}
+              {preview.isPending ? "Starting exact preview…" : "Exact preview"}
             </button>
             <button type="button" className="primary" onClick={() => submit("create")} disabled={create.isPending}>
               {create.isPending ? "Creating…" : "Create video"}
             </button>
             <span className="spacer" />
-            <button type="button" className="ghost" onClick={() => (setForm(defaultSpecForm()), setTouched(new Set()), setShowAll(false), setServerErrors({}), setServerMessage(null))}>
+            <button type="button" className="ghost" onClick={() => (setForm(defaultSpecForm()), setTouched(new Set()), setShowAll(false), setServerErrors({}), setServerMessage(null), setNotice(null))}>
               Reset
             </button>
           </div>
         </section>
+        </div>
       </div>
-    </>
+    </div>
   );
 }

@@ -7,7 +7,7 @@ import { guessContentType } from "../lib/upload-plan";
 import { xhrSend } from "../lib/xhr";
 
 /** Pick a track from the user's music, or upload one (presigned POST, like photos). */
-export function MusicPicker({ audioId, fadeOut, fadeOutError, onChange, onFadeOut }: { audioId: string; fadeOut: string; fadeOutError?: string; onChange: (id: string) => void; onFadeOut: (v: string) => void }) {
+export function MusicPicker({ audioId, fadeOut, fadeOutError, cutOnBeat, onChange, onFadeOut, onCutOnBeat }: { audioId: string; fadeOut: string; fadeOutError?: string; cutOnBeat: boolean; onChange: (id: string) => void; onFadeOut: (v: string) => void; onCutOnBeat: (on: boolean) => void }) {
   const utils = trpc.useUtils();
   const list = trpc.audio.list.useQuery();
   const input = useRef<HTMLInputElement>(null);
@@ -60,7 +60,7 @@ export function MusicPicker({ audioId, fadeOut, fadeOutError, onChange, onFadeOu
           </select>
         )}
       </Field>
-      <div className="row" style={{ marginBottom: 10 }}>
+      <div className="row field">
         <button type="button" onClick={() => input.current?.click()} disabled={progress !== null}>
           {progress !== null ? "Uploading…" : "Upload music…"}
         </button>
@@ -81,6 +81,12 @@ export function MusicPicker({ audioId, fadeOut, fadeOutError, onChange, onFadeOu
         <Field label="Fade out (seconds)" error={fadeOutError}>
           {(p) => <input {...p} type="number" min={0} max={10} step={0.5} value={fadeOut} onChange={(e) => onFadeOut(e.target.value)} />}
         </Field>
+      )}
+      {audioId && (
+        <label className="check">
+          <input type="checkbox" checked={cutOnBeat} onChange={(e) => onCutOnBeat(e.target.checked)} /> Cut on the beat
+          {selected?.tempoBpm ? ` (${selected.tempoBpm} BPM)` : selected?.status === "ready" ? " (no steady beat found in this track: cuts stay put)" : ""}
+        </label>
       )}
       <ConfirmDialog
         open={confirming}

@@ -1,4 +1,4 @@
-import { ErrorAlert, ProgressBar, StatusBadge } from "../components/ui";
+import { ErrorAlert, ProgressBar, SectionHead, StatusBadge } from "../components/ui";
 import { errorMessage } from "../lib/errors";
 import { formatEta, formatPercent } from "../lib/format";
 import { trpc } from "../lib/trpc";
@@ -12,21 +12,16 @@ export function PreviewPanel({ id, onClose }: { id: string | null; onClose: () =
   const v = q.data;
   return (
     <section className="card" aria-labelledby="preview-title" data-testid="preview">
-      <div className="row" style={{ marginBottom: 8 }}>
-        <h2 id="preview-title" style={{ margin: 0 }}>
-          Preview
-        </h2>
-        {v && <StatusBadge status={v.status} />}
-        <span className="spacer" />
+      <SectionHead id="preview-title" title="Exact preview" status={v && <StatusBadge status={v.status} />}>
         <button type="button" className="ghost" onClick={onClose}>
           Close
         </button>
-      </div>
+      </SectionHead>
       {q.isError && <ErrorAlert message={errorMessage(q.error)} />}
       {v && ACTIVE.has(v.status) && (
         <div aria-live="polite">
           <ProgressBar value={v.progress} label="Preview progress" />
-          <p className="muted small" style={{ marginTop: 6 }}>
+          <p className="note">
             {v.status === "QUEUED" ? "Waiting for a renderer…" : `Rendering ${formatPercent(v.progress)}`} {formatEta(v.etaSeconds) ?? ""}
           </p>
         </div>
@@ -38,7 +33,7 @@ export function PreviewPanel({ id, onClose }: { id: string | null; onClose: () =
       )}
       {v?.status === "FAILED" && <ErrorAlert message={v.error ?? "The preview could not be made. Change the options and try again."} />}
       {v?.status === "CANCELED" && <p className="muted">This preview was canceled.</p>}
-      <p className="muted small" style={{ marginTop: 8 }}>
+      <p className="note">
         Previews are small and low frame rate so they are ready quickly; the video you create uses your full settings.
       </p>
     </section>

@@ -7,6 +7,7 @@ import {
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
+  RevokeTokenCommand,
   SignUpCommand,
   type AuthenticationResultType,
   type CognitoIdentityProviderClient,
@@ -19,6 +20,7 @@ export interface CognitoIdentityOptions {
 }
 
 const BAD_CREDENTIALS = "Incorrect e-mail or password";
+const CONFIRM_FAILED = "That code is not right for this e-mail, or it has expired; check the latest e-mail we sent and try again";
 const SESSION_EXPIRED = "Your session has expired or is invalid; sign in again";
 
 const errorName = (e: unknown): string => (e instanceof Error ? e.name : "");
@@ -88,17 +90,17 @@ export class CognitoIdentity implements IdentityProvider {
     }
   }
 
+  /**
+   * One answer for every way a confirmation can fail because of what was sent: no such account, a wrong or an
+   * expired code, an account already confirmed (Cognito and cognito-local name these differently, and each
+   * difference would tell a caller whether the address has an account).
+   */
   async confirmSignUp(email: string, code: string): Promise<void> {
     try {
       await this.client.send(new ConfirmSignUpCommand({ ClientId: this.opts.clientId, Username: email, ConfirmationCode: code }));
     } catch (e) {
-      // Do not tell a caller whether the address has an account.
-      if (errorName(e) === "UserNotFoundException") {
-        throw new DomainError("BAD_REQUEST", "That code is not right; check the e-mail and try again");
-      }
-      if (errorName(e) === "NotAuthorizedException") {
-        // Cognito's answer for an already confirmed user.
-        throw new DomainError("PRECONDITION_FAILED", "This account is already confirmed; sign in instead");
+      if (["UserNotFoundException", "NotAuthorizedException", "CodeMismatchException", "ExpiredCodeException", "AliasExistsException"].includes(errorName(e))) {
+        throw new DomainError("BAD_REQUEST", CONFIRM_FAILED);
       }
       return mapCommon(e);
     }
@@ -163,14 +165,24 @@ export class CognitoIdentity implements IdentityProvider {
     }
   }
 
-  async getUser(accessToken: string): Promise<{ sub: string; email: string }> {
+  /** Needs token revocation on the app client (auth.yml EnableTokenRevocation). An already invalid token is revoked. */
+  async revokeRefreshToken(refreshToken: string): Promise<void> {
+    try {
+      await this.client.send(new RevokeTokenCommand({ ClientId: this.opts.clientId, Token: refreshToken }));
+    } catch (e) {
+      if (errorName(e) === "NotAuthorizedException") return;
+      return mapCommon(e);
+    }
+  }
+
+  async getUser(accessToken: string): Promise<{ sub: string; email: string; emailVerified: boolean }> {
     try {
       const out = await this.client.send(new GetUserCommand({ AccessToken: accessToken }));
       const attr = (name: string) => out.UserAttributes?.find((a) => a.Name === name)?.Value;
       const sub = attr("sub");
       const email = attr("email");
       if (!sub || !email) throw new Error("Cognito GetUser answered without sub or email");
-      return { sub, email };
+      return { sub, email, emailVerified: attr("email_verified") === "true" };
     } catch (e) {
       if (["NotAuthorizedException", "UserNotFoundException"].includes(errorName(e))) {
         throw new DomainError("UNAUTHORIZED", SESSION_EXPIRED);

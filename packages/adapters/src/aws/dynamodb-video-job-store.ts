@@ -15,9 +15,10 @@ import {
   type Page,
   type TransitionRequest,
   type VideoJob,
-  type VideoStatus,
   type VideoJobStore,
 } from "@photoreel/core";
+import { StageSecondsSchema, VideoSpecSchema, VideoStatusSchema, type VideoStatus } from "@photoreel/contracts";
+import { z } from "zod";
 
 type Item = Record<string, unknown>;
 type Key = Record<string, string>;
@@ -43,28 +44,59 @@ function decodeCursor(cursor: string, expected: readonly string[]): Key {
   throw new DomainError("BAD_REQUEST", "This page link is no longer valid; start from the first page");
 }
 
-/** Maps a stored item to the domain type, tolerating attributes that older items lack. */
+/**
+ * What a stored item must hold to be read back as a job. The spec is checked with the same schema the API parsed it
+ * with when the job was created (its defaults also fill fields that older items lack), so code past the store can
+ * trust `VideoJob["spec"]` as it trusts a request's.
+ */
+const StoredJobSchema = z.object({
+  ownerId: z.string().min(1),
+  videoId: z.string().min(1),
+  status: VideoStatusSchema,
+  spec: VideoSpecSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  output: z
+    .object({ videoKey: z.string(), posterKey: z.string(), bytes: z.number(), durationSeconds: z.number(), width: z.number(), height: z.number() })
+    .nullish()
+    .transform((o) => o ?? null),
+}) satisfies z.ZodType<Pick<VideoJob, "ownerId" | "videoId" | "status" | "spec" | "createdAt" | "updatedAt" | "output">, unknown>;
+
+/** A stored job that is not a valid job (written by hand, by an older bug, or damaged): an operator must fix or remove it. */
+export class CorruptVideoJobError extends Error {
+  constructor(
+    readonly key: { ownerId: unknown; videoId: unknown },
+    readonly issues: readonly z.core.$ZodIssue[],
+  ) {
+    const where = issues.map((i) => `${i.path.join(".") || "(item)"}: ${i.message}`).join("; ");
+    super(`Stored video job ${String(key.videoId)} (owner ${String(key.ownerId)}) is corrupted and cannot be read: ${where}`);
+    this.name = "CorruptVideoJobError";
+  }
+}
+
+/** Maps a stored item to the domain type, validating what the rest of the system relies on (see StoredJobSchema). */
 function toJob(item: Item): VideoJob {
+  const parsed = StoredJobSchema.safeParse(item);
+  if (!parsed.success) throw new CorruptVideoJobError({ ownerId: item.ownerId, videoId: item.videoId }, parsed.error.issues);
   const str = (k: string) => (typeof item[k] === "string" ? (item[k] as string) : null);
   const num = (k: string) => (typeof item[k] === "number" ? (item[k] as number) : null);
+  const stageSeconds = StageSecondsSchema.safeParse(item.stageSeconds).data;
   return {
-    ownerId: item.ownerId as string,
-    videoId: item.videoId as string,
+    ...parsed.data,
     kind: item.kind === "preview" ? "preview" : "video",
-    status: item.status as VideoStatus,
-    spec: item.spec as VideoJob["spec"],
     attempt: num("attempt") ?? 0,
     progress: num("progress") ?? 0,
     etaSeconds: num("etaSeconds"),
     error: str("error"),
-    output: (item.output as VideoJob["output"] | undefined) ?? null,
-    createdAt: item.createdAt as string,
-    updatedAt: item.updatedAt as string,
+    // Only where one was stored (a FAILED job's field to blame): a job without it reads back as it was written.
+    ...(typeof item.errorField === "string" ? { errorField: item.errorField } : {}),
     enqueuedAt: str("enqueuedAt"),
     startedAt: str("startedAt"),
     finishedAt: str("finishedAt"),
     heartbeatAt: str("heartbeatAt"),
     renderSeconds: num("renderSeconds"),
+    // Parsed again, not cast; a damaged breakdown is only missing figures on the admin panel, not an unreadable job.
+    ...(stageSeconds ? { stageSeconds } : {}),
     cancelRequested: item.cancelRequested === true,
     leaseId: str("leaseId"),
   };
@@ -142,6 +174,27 @@ export class DynamoVideoJobStore implements VideoJobStore {
       cursor,
       (item) => ({ ownerId: item.ownerId as string, videoId: item.videoId as string }),
     );
+  }
+
+  async listRendering(ownerId: string): Promise<VideoJob[]> {
+    const items: Item[] = [];
+    let start: Key | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: "ownerId = :o",
+          FilterExpression: "#status = :r",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":o": ownerId, ":r": "RENDERING" },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey as Key | undefined;
+    } while (start);
+    return items.map(toJob);
   }
 
   async listByStatus(

@@ -5,7 +5,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
-  HeadBucketCommand,
+  ListObjectsV2Command,
   HeadObjectCommand,
   ListPartsCommand,
   UploadPartCommand,
@@ -154,13 +154,22 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async getStream(key: string): Promise<Readable> {
-    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+  async getStream(key: string, opts: { signal?: AbortSignal } = {}): Promise<Readable> {
+    const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: opts.signal });
     return out.Body as Readable;
   }
 
-  async put(key: string, body: Buffer | Readable, contentType: string): Promise<void> {
-    await new Upload({ client: this.s3, params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType } }).done();
+  async put(key: string, body: Buffer | Readable, contentType: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
+    const upload = new Upload({ client: this.s3, params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType } });
+    const { signal } = opts;
+    if (signal?.aborted) throw signal.reason;
+    const onAbort = () => void upload.abort().catch(() => {});
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      await upload.done();
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
   }
 
   async delete(keys: string[]): Promise<void> {
@@ -186,6 +195,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   async ping(): Promise<void> {
-    await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    // A one-key listing under users/ rather than HeadBucket: the roles may list only that prefix (s3:prefix).
+    await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: "users/", MaxKeys: 1 }));
   }
 }

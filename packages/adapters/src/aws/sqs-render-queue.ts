@@ -7,8 +7,11 @@ import {
   type Message,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { context, propagation, SpanKind, trace } from "@opentelemetry/api";
 import type { RenderMessage } from "@photoreel/contracts";
 import type { QueueDepth, RenderQueue } from "@photoreel/core";
+
+const tracer = trace.getTracer("photoreel/sqs");
 
 export interface SqsQueueUrls {
   render: string;
@@ -26,10 +29,30 @@ export class SqsRenderQueue implements RenderQueue {
     private readonly urls: SqsQueueUrls,
   ) {}
 
-  async send(message: RenderMessage, opts: { priority?: boolean } = {}): Promise<void> {
-    await this.sqs.send(
-      new SendMessageCommand({ QueueUrl: opts.priority ? this.urls.preview : this.urls.render, MessageBody: JSON.stringify(message) }),
-    );
+  /**
+   * The caller's trace travels with the message as a W3C `traceparent` message attribute (none when tracing is
+   * off): the worker continues the same trace, so the queue wait and the render show under the user's request.
+   */
+  async send(message: RenderMessage, opts: { priority?: boolean; delaySeconds?: number } = {}): Promise<void> {
+    const attributes = { "photoreel.video_id": message.videoId, "photoreel.attempt": message.attempt, "messaging.system": "aws_sqs" };
+    await tracer.startActiveSpan(`render queue send`, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
+      try {
+        const carrier: Record<string, string> = {};
+        propagation.inject(context.active(), carrier);
+        await this.sqs.send(
+          new SendMessageCommand({
+            QueueUrl: opts.priority ? this.urls.preview : this.urls.render,
+            MessageBody: JSON.stringify(message),
+            ...(opts.delaySeconds ? { DelaySeconds: Math.min(900, Math.max(0, Math.round(opts.delaySeconds))) } : {}),
+            ...(carrier.traceparent
+              ? { MessageAttributes: Object.fromEntries(Object.entries(carrier).map(([k, v]) => [k, { DataType: "String", StringValue: v }])) }
+              : {}),
+          }),
+        );
+      } finally {
+        span.end();
+      }
+    });
   }
 
   async depth(which: "render" | "preview" | "dlq"): Promise<QueueDepth> {

@@ -1,13 +1,12 @@
 import { ConfirmSignUpInputSchema, SignInInputSchema, SignUpInputSchema } from "@photoreel/contracts";
 import { z } from "zod";
-import { forgetToken } from "../context";
 import { protectedProcedure, publicProcedure, router } from "../trpc";
 
 export const authRouter = router({
   signUp: publicProcedure.input(SignUpInputSchema).mutation(({ ctx, input }) => ctx.services.auth.signUp(input.email, input.password, ctx.ip)),
 
   confirmSignUp: publicProcedure.input(ConfirmSignUpInputSchema).mutation(async ({ ctx, input }) => {
-    await ctx.services.auth.confirmSignUp(input.email, input.code);
+    await ctx.services.auth.confirmSignUp(input.email, input.code, ctx.ip);
     return { confirmed: true };
   }),
 
@@ -36,18 +35,24 @@ export const authRouter = router({
       }
     }),
 
-  signOut: publicProcedure.mutation(async ({ ctx }) => {
-    const token = ctx.session.accessToken;
-    ctx.session.clear();
-    if (token) forgetToken(token);
-    if (token && ctx.user) await ctx.services.auth.signOut(token).catch(() => {});
-    return { ok: true };
-  }),
+  /**
+   * Revokes the session whichever way it came: the access token of the request (Bearer header or cookie) and the
+   * refresh token (the body's, for scripts, else the refresh cookie when the browser sends it). The cookies are
+   * cleared even when the provider cannot be reached; that error is still answered, so a script can try again.
+   */
+  signOut: publicProcedure
+    .input(z.object({ refreshToken: z.string().min(1).max(8192).optional() }).optional())
+    .mutation(async ({ ctx, input }) => {
+      const tokens = { accessToken: ctx.token, refreshToken: input?.refreshToken ?? ctx.session.refreshToken };
+      ctx.session.clear();
+      await ctx.services.auth.signOut(tokens);
+      return { ok: true };
+    }),
 
   deleteAccount: protectedProcedure.mutation(async ({ ctx }) => {
     const token = ctx.session.accessToken;
     const result = await ctx.services.auth.deleteAccount(ctx.user);
-    if (token) forgetToken(token);
+    if (token) ctx.services.auth.forgetSession(token);
     ctx.session.clear();
     return result;
   }),

@@ -4,13 +4,13 @@ import type { BlobStore, Clock, VideoJobStore } from "../ports";
 export interface OrphanReport {
   /** Objects no row or job refers to. */
   objectsWithoutRows: string[];
-  /** Photo rows stuck uploading, or ready rows whose original is gone. */
+  /** Photo rows stuck uploading, or ready rows whose checked copy is gone. */
   rowsWithoutObjects: string[];
   cleaned: boolean;
 }
 
-const PHOTO_KEY = /^users\/([^/]+)\/photos\/([0-9a-f-]{36})\/(original|thumb\.webp|preview\.webp)$/;
-const AUDIO_KEY = /^users\/([^/]+)\/audio\/([0-9a-f-]{36})\/original$/;
+const PHOTO_KEY = /^users\/([^/]+)\/photos\/([0-9a-f-]{36})\/(original|checked|thumb\.webp|preview\.webp)$/;
+const AUDIO_KEY = /^users\/([^/]+)\/audio\/([0-9a-f-]{36})\/(original|checked)$/;
 const VIDEO_KEY = /^users\/([^/]+)\/videos\/([0-9a-f-]{36})\/[^/]+$/;
 
 /**
@@ -51,7 +51,10 @@ export async function sweepOrphans(
   for (const p of stale) rowsWithoutObjects.push(`photo:${p.ownerId}/${p.id}`);
   const ready = await d.photos.listStale("ready", cutoff, 5000);
   const missing: typeof ready = [];
-  for (const p of ready) if (!(await d.blobs.head(keys.photoOriginal(p.ownerId, p.id)))) missing.push(p);
+  // A ready photo from before upload pinning has its original but no checked copy yet: that is not lost, so only a
+  // row with neither object goes.
+  for (const p of ready)
+    if (!(await d.blobs.head(keys.photoChecked(p.ownerId, p.id))) && !(await d.blobs.head(keys.photoOriginal(p.ownerId, p.id)))) missing.push(p);
   for (const p of missing) rowsWithoutObjects.push(`photo:${p.ownerId}/${p.id}`);
 
   if (!opts.dryRun) {
@@ -59,7 +62,7 @@ export async function sweepOrphans(
     for (const p of [...stale, ...missing]) {
       if (p.uploadId) await d.blobs.abortMultipart(keys.photoOriginal(p.ownerId, p.id), p.uploadId).catch(() => {});
       await d.photos.deleteMany(p.ownerId, [p.id]);
-      await d.blobs.delete([keys.photoOriginal(p.ownerId, p.id), keys.photoThumb(p.ownerId, p.id), keys.photoPreview(p.ownerId, p.id)]);
+      await d.blobs.delete([keys.photoOriginal(p.ownerId, p.id), keys.photoChecked(p.ownerId, p.id), keys.photoThumb(p.ownerId, p.id), keys.photoPreview(p.ownerId, p.id)]);
     }
   }
   return { objectsWithoutRows, rowsWithoutObjects, cleaned: !opts.dryRun };

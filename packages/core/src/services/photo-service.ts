@@ -1,5 +1,6 @@
 import {
   PHOTO_CONTENT_TYPES,
+  PHOTO_FORMAT_NAMES,
   type CreateUploadsResult,
   type PhotoView,
   type UploadFile,
@@ -8,18 +9,17 @@ import { DomainError, notFound } from "../errors";
 import { uuidv7 } from "../ids";
 import { keys, type Photo, type PhotoSort } from "../model";
 import type { ServiceDeps } from "./deps";
-import { sniffImage } from "./sniff";
 
 const UPLOAD_EXPIRES_S = 15 * 60;
 const VIEW_URL_EXPIRES_S = 15 * 60;
 /** Parts are at least 5 MiB (S3's minimum, except the last); browsers upload files above this in parts. */
-export const MULTIPART_PART_BYTES = 8 * 1024 * 1024;
+const MULTIPART_PART_BYTES = 8 * 1024 * 1024;
 
 const allowed = new Set<string>(PHOTO_CONTENT_TYPES);
 
 export function createPhotoService(d: ServiceDeps) {
   const checkFile = (f: UploadFile): string | null => {
-    if (!allowed.has(f.contentType)) return `"${f.filename}" is not a supported photo type (${f.contentType || "unknown"}). Upload JPEG, PNG, WebP, HEIC or GIF.`;
+    if (!allowed.has(f.contentType)) return `"${f.filename}" is not a supported photo type (${f.contentType || "unknown"}). Upload ${PHOTO_FORMAT_NAMES}.`;
     if (f.bytes === 0) return `"${f.filename}" is empty. Choose the file again.`;
     if (f.bytes > d.limits.maxUploadBytes) return `"${f.filename}" is ${mb(f.bytes)}; the limit is ${mb(d.limits.maxUploadBytes)} per photo.`;
     return null;
@@ -55,6 +55,7 @@ export function createPhotoService(d: ServiceDeps) {
       caption: p.caption,
       rejectReason: p.rejectReason,
       duplicateOf: p.duplicateOf,
+      focal: p.focal,
       createdAt: p.createdAt.toISOString(),
       thumbnailUrl,
       previewUrl,
@@ -157,16 +158,23 @@ export function createPhotoService(d: ServiceDeps) {
       let reason: string | null = null;
       if (head.size === 0) reason = "This file is empty (0 bytes). Choose the photo again.";
       else if (head.size > d.limits.maxUploadBytes) reason = `This file is ${mb(head.size)}; the limit is ${mb(d.limits.maxUploadBytes)} per photo.`;
-      else if (!sniffImage(await d.blobs.readRange(key, 0, 63)))
-        reason = "This file is not a photo we can read. Upload a JPEG, PNG, WebP, HEIC or GIF.";
+      else if (!d.sniffer.photoType(await d.blobs.readRange(key, 0, d.sniffer.headBytes - 1)))
+        reason = `This file is not a photo we can read. Upload a ${PHOTO_FORMAT_NAMES}.`;
       if (reason) return view((await reject(p, reason)) ?? p);
       const updated = await d.photos.update(ownerId, id, { status: "processing", bytes: head.size }, { fromStatus: ["uploading"] });
       d.processing.photoUploaded(ownerId, id);
       return view(updated ?? (await getOwned(ownerId, id)));
     },
 
-    async list(ownerId: string, opts: { sort: PhotoSort; limit: number; cursor?: string | null; status?: Photo["status"] }) {
-      const page = await d.photos.list(ownerId, opts);
+    async list(ownerId: string, opts: ListPhotosOptions) {
+      const { q, from, to, status, ...rest } = opts;
+      const page = await d.photos.list(ownerId, {
+        ...rest,
+        ...(status ? { status: typeof status === "string" ? [status] : [...new Set(status)] } : {}),
+        ...(q ? { words: searchWords(q) } : {}),
+        ...(from ? { from: new Date(from) } : {}),
+        ...(to ? { to: new Date(to) } : {}),
+      });
       return { items: await Promise.all(page.items.map(view)), nextCursor: page.nextCursor };
     },
 
@@ -180,6 +188,17 @@ export function createPhotoService(d: ServiceDeps) {
       return view(p);
     },
 
+    /**
+     * Moves the photo's focal point (0..1 of the auto-oriented photo, checked by the input schema). Only once the
+     * photo is ready: until then the processor may still write the point it detects over the user's.
+     */
+    async setFocalPoint(ownerId: string, id: string, focal: { x: number; y: number }) {
+      const p = await d.photos.update(ownerId, id, { focal: { x: focal.x, y: focal.y } }, { fromStatus: ["ready"] });
+      if (p) return view(p);
+      await getOwned(ownerId, id);
+      throw new DomainError("PRECONDITION_FAILED", "This photo is not ready yet; set its focus once it has finished processing.");
+    },
+
     /** Deletes the rows and every object of those photos. Rendered videos keep their own copies. */
     async delete(ownerId: string, ids: string[]) {
       const unique = [...new Set(ids)];
@@ -187,17 +206,42 @@ export function createPhotoService(d: ServiceDeps) {
       if ((await d.photos.getMany(ownerId, unique)).length !== unique.length) throw notFound("Photo");
       const deleted = await d.photos.deleteMany(ownerId, unique);
       await Promise.all(deleted.filter((p) => p.uploadId).map((p) => d.blobs.abortMultipart(keys.photoOriginal(ownerId, p.id), p.uploadId!).catch(() => {})));
-      await d.blobs.delete(deleted.flatMap((p) => [keys.photoOriginal(ownerId, p.id), keys.photoThumb(ownerId, p.id), keys.photoPreview(ownerId, p.id)]));
+      await d.blobs.delete(
+        deleted.flatMap((p) => [keys.photoOriginal(ownerId, p.id), keys.photoChecked(ownerId, p.id), keys.photoThumb(ownerId, p.id), keys.photoPreview(ownerId, p.id)]),
+      );
       return { deleted: deleted.map((p) => p.id) };
     },
 
     async usage(ownerId: string) {
-      const u = await d.photos.usage(ownerId);
-      return { ...u, quotaPhotos: d.limits.quotaPhotos, quotaBytes: d.limits.quotaBytes, maxUploadBytes: d.limits.maxUploadBytes };
+      const [u, audio] = await Promise.all([d.photos.usage(ownerId), d.audio.usage(ownerId)]);
+      return {
+        ...u, quotaPhotos: d.limits.quotaPhotos, quotaBytes: d.limits.quotaBytes, maxUploadBytes: d.limits.maxUploadBytes,
+        // Music is stored, and limited, apart from photos: the counts above stay photos only.
+        audio: { ...audio, quotaTracks: d.limits.quotaAudioTracks, quotaBytes: d.limits.quotaAudioBytes, maxUploadBytes: d.limits.maxAudioBytes },
+      };
     },
   };
 }
 export type PhotoService = ReturnType<typeof createPhotoService>;
+
+export interface ListPhotosOptions {
+  sort: PhotoSort;
+  limit: number;
+  cursor?: string | null;
+  status?: Photo["status"] | Photo["status"][];
+  q?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+const MAX_SEARCH_WORDS = 8;
+
+/** "Beach  rome beach" -> ["beach", "rome"]: each word must occur in the file name or caption. */
+export function searchWords(q: string): string[] {
+  const words = [...new Set(q.toLowerCase().split(/\s+/).filter(Boolean))];
+  if (words.length > MAX_SEARCH_WORDS) throw new DomainError("BAD_REQUEST", `Search for at most ${MAX_SEARCH_WORDS} words at a time.`);
+  return words;
+}
 
 function mb(n: number) {
   return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : `${(n / 1024 ** 2).toFixed(1)} MB`;

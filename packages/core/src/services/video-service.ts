@@ -1,31 +1,33 @@
 import { createHash, randomBytes } from "node:crypto";
-import {
-  AUDIO_CONTENT_TYPES,
-  VideoSpecSchema,
-  videoDuration,
-  type UploadFile,
-  type VideoSpec,
-  type VideoSpecInput,
-  type VideoView,
-} from "@photoreel/contracts";
+import type { Readable } from "node:stream";
+import { videoDuration, type CreatedShareLink, type RenderTimeEstimate, type ShareLinkView, type VideoSpec, type VideoView } from "@photoreel/contracts";
 import { DomainError, notFound } from "../errors";
 import { uuidv7 } from "../ids";
-import { keys } from "../model";
+import { keys, type VideoShareLink } from "../model";
 import type { VideoJob } from "../ports";
+import { withTrackBeats } from "./audio-service";
+import { percentile } from "./percentile";
 import type { ServiceDeps } from "./deps";
-import { sniffAudio } from "./sniff";
 
 const URL_EXPIRES_S = 60 * 60;
-const MAX_ACTIVE_JOBS = 10;
-/** A share link's redirect: long enough to start playing or downloading, short enough not to be worth passing on. */
-const SHARE_REDIRECT_S = 10 * 60;
+/** The render-time estimate looks at videos finished this recently, at most this many, and needs at least MIN. */
+const ESTIMATE_WINDOW_MS = 24 * 3600 * 1000;
+const ESTIMATE_MAX_JOBS = 200;
+const ESTIMATE_MIN_JOBS = 3;
+/** Bounds the scan of a busy day (the operators' render stats stop at 10,000 the same way). */
+const ESTIMATE_SCAN_LIMIT = 2000;
+/**
+ * A slot whose job does not exist yet (being created) or is at an older attempt (being retried) is left alone
+ * this long before it counts as abandoned by a request that died half-way.
+ */
+const SLOT_GRACE_MS = 60_000;
 
 const shareTokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
 
 export function createVideoService(d: ServiceDeps) {
   const view = async (j: VideoJob): Promise<VideoView> => {
     const out = j.status === "READY" ? j.output : null;
-    const name = `${(j.spec.title ?? "photoreel").replace(/[^\w\- ]+/g, "").trim() || "photoreel"}.mp4`;
+    const name = downloadName(j);
     const [videoUrl, downloadUrl, posterUrl] = out
       ? await Promise.all([
           d.blobs.presignDownload(out.videoKey, URL_EXPIRES_S, { contentType: "video/mp4" }),
@@ -33,6 +35,9 @@ export function createVideoService(d: ServiceDeps) {
           d.blobs.presignDownload(out.posterKey, URL_EXPIRES_S, { contentType: "image/jpeg" }),
         ])
       : [null, null, null];
+    // Until it is ready, a video shows its first photo (its thumbnail), not an empty box.
+    const first = out ? null : j.spec.slides[0];
+    const coverUrl = first ? await d.blobs.presignDownload(keys.photoThumb(j.ownerId, first.photoId), URL_EXPIRES_S, { contentType: "image/webp" }) : null;
     return {
       id: j.videoId,
       kind: j.kind,
@@ -41,6 +46,7 @@ export function createVideoService(d: ServiceDeps) {
       progress: j.progress,
       etaSeconds: j.etaSeconds,
       error: j.error,
+      errorField: j.status === "FAILED" ? (j.errorField ?? null) : null,
       photoCount: j.spec.slides.length,
       durationSeconds: out?.durationSeconds ?? null,
       width: out?.width ?? null,
@@ -51,6 +57,8 @@ export function createVideoService(d: ServiceDeps) {
       videoUrl,
       downloadUrl,
       posterUrl,
+      coverUrl,
+      aspect: j.spec.aspect,
     };
   };
 
@@ -60,21 +68,46 @@ export function createVideoService(d: ServiceDeps) {
     return j;
   };
 
+  /**
+   * The live share behind a token. Unknown tokens are NOT_FOUND; expired and revoked ones are NOT_FOUND with
+   * `details.gone` ("expired" | "revoked"), which the share page answers with 410 and its own sentence.
+   */
+  const resolveShare = async (token: string) => {
+    const share = /^[\w-]{32}$/.test(token) ? await d.shares.find(shareTokenHash(token)) : null;
+    if (!share) throw new DomainError("NOT_FOUND", SHARE_GONE);
+    if (share.revokedAt) throw new DomainError("NOT_FOUND", "The person who shared this video turned the link off.", { gone: "revoked" });
+    if (share.expiresAt <= d.clock.now()) throw new DomainError("NOT_FOUND", "This link has expired; ask for a new one.", { gone: "expired" });
+    const job = await d.jobs.get(share.ownerId, share.videoId);
+    if (job?.status !== "READY" || !job.output) throw new DomainError("NOT_FOUND", SHARE_GONE);
+    return { share, job, output: job.output };
+  };
+
   /** Every photo (and the music) must be the caller's and ready; someone else's id is simply "not found". */
-  const checkInputs = async (ownerId: string, spec: VideoSpec) => {
+  const checkInputs = async (ownerId: string, spec: VideoSpec): Promise<VideoSpec> => {
     const ids = [...new Set(spec.slides.map((s) => s.photoId))];
     const photos = await d.photos.getMany(ownerId, ids);
     const byId = new Map(photos.map((p) => [p.id, p]));
     for (const [i, s] of spec.slides.entries()) {
       const p = byId.get(s.photoId);
-      if (!p) throw new DomainError("NOT_FOUND", `Photo ${i + 1} was not found; it may have been deleted. Remove it from the video.`, { path: ["slides", i, "photoId"] });
-      if (p.status !== "ready") throw new DomainError("PRECONDITION_FAILED", `Photo ${i + 1} ("${p.filename}") is not ready yet; wait for it to finish processing.`);
+      const path = ["slides", i, "photoId"];
+      if (!p) throw new DomainError("NOT_FOUND", `Photo ${i + 1} was not found; it may have been deleted. Remove it from the video.`, { path });
+      if (p.status !== "ready") throw new DomainError("PRECONDITION_FAILED", `Photo ${i + 1} ("${p.filename}") is not ready yet; wait for it to finish processing.`, { path });
     }
+    // Each slide carries its photo's focal point as it is now (whatever the client sent): the render stays
+    // reproducible if the user moves the point later, and the live preview reads it from the spec.
+    const slides = spec.slides.map(({ focal: _sent, ...s }) => {
+      const focal = byId.get(s.photoId)?.focal;
+      return focal ? { ...s, focal: { x: focal.x, y: focal.y } } : s;
+    });
+    const stamped = { ...spec, slides };
     if (spec.music) {
       const a = await d.audio.get(ownerId, spec.music.audioId);
-      if (!a) throw new DomainError("NOT_FOUND", "The music track was not found; choose another.");
-      if (a.status !== "ready") throw new DomainError("PRECONDITION_FAILED", "The music track is not ready; upload it again.");
+      const path = ["music", "audioId"];
+      if (!a) throw new DomainError("NOT_FOUND", "The music track was not found; choose another.", { path });
+      if (a.status !== "ready") throw new DomainError("PRECONDITION_FAILED", "The music track is not ready; upload it again.", { path });
+      return withTrackBeats(stamped, a);
     }
+    return stamped;
   };
 
   const enqueue = async (job: VideoJob) => {
@@ -86,23 +119,75 @@ export function createVideoService(d: ServiceDeps) {
     }
   };
 
-  const create = async (ownerId: string, input: VideoSpecInput, kind: VideoJob["kind"]) => {
-    const parsed = VideoSpecSchema.safeParse(input);
-    if (!parsed.success) throw new DomainError("BAD_REQUEST", "Check the highlighted video options", { issues: parsed.error.issues });
-    const spec = parsed.data;
-    await checkInputs(ownerId, spec);
-    if (kind === "video") {
-      const active = await d.jobs.listByOwner(ownerId, { limit: MAX_ACTIVE_JOBS + 1, kind: "video" });
-      const running = active.items.filter((j) => j.status === "QUEUED" || j.status === "RENDERING").length;
-      if (running >= MAX_ACTIVE_JOBS) throw new DomainError("TOO_MANY_REQUESTS", `You have ${running} videos in progress; wait for one to finish.`);
+  const isActive = (j: VideoJob | null) => j?.status === "QUEUED" || j?.status === "RENDERING";
+
+  /**
+   * Frees the owner's slots whose jobs are no longer active. Workers end jobs in DynamoDB only (they hold no
+   * database connection), and a job can end on any path (ready, failed, canceled, the sweeper, a crash), so slots
+   * are checked against their jobs when an owner reaches the limit: a slot counts exactly while its job is active.
+   * The release is conditional on the slot's attempt, so a retry that moved the slot meanwhile keeps it.
+   */
+  const reapSlots = async (ownerId: string): Promise<number> => {
+    const now = d.clock.now().getTime();
+    const freed = await Promise.all(
+      (await d.renderSlots.list(ownerId)).map(async (slot) => {
+        const j = await d.jobs.get(ownerId, slot.videoId);
+        const pending = !j || j.attempt < slot.attempt;
+        if (pending ? now - slot.acquiredAt.getTime() < SLOT_GRACE_MS : j.attempt === slot.attempt && isActive(j)) return 0;
+        await d.renderSlots.release(ownerId, slot.videoId, slot.attempt);
+        return 1;
+      }),
+    );
+    return freed.reduce<number>((a, b) => a + b, 0);
+  };
+
+  const takeSlot = async (ownerId: string, videoId: string, attempt: number) => {
+    const limit = d.limits.maxActiveJobs;
+    let r = await d.renderSlots.acquire(ownerId, videoId, attempt, limit);
+    if (!r.ok && (await reapSlots(ownerId)) > 0) r = await d.renderSlots.acquire(ownerId, videoId, attempt, limit);
+    if (!r.ok)
+      throw new DomainError("TOO_MANY_REQUESTS", `You already have ${limit} videos or previews queued or rendering, the most at once. Wait for one to finish, or cancel one, then try again.`, { limit });
+  };
+
+  const chargeBudget = async (ownerId: string, spec: VideoSpec) => {
+    const limit = d.limits.dailyRenderSeconds;
+    const day = d.clock.now().toISOString().slice(0, 10);
+    const seconds = Math.round(videoDuration(spec) * 100) / 100;
+    const r = await d.renderBudget.charge(ownerId, day, seconds, limit);
+    if (!r.ok) {
+      const left = Math.max(0, Math.floor(limit - r.used));
+      throw new DomainError("TOO_MANY_REQUESTS", `This video is ${Math.ceil(seconds)} s long, but only ${left} s of your ${Math.round(limit / 60)} minutes of rendering today are left. Make it shorter, or try again after midnight UTC.`, { limit, used: r.used });
     }
+    return { day, seconds };
+  };
+
+  /**
+   * Admits one job attempt: a slot under the active-job limit, then the day's render budget, then `start` (the
+   * write that makes the job QUEUED). Whatever fails gives back what was taken before it.
+   */
+  const admit = async <T>(ownerId: string, videoId: string, attempt: number, spec: VideoSpec, start: () => Promise<T>, keepSlot?: () => Promise<boolean>): Promise<T> => {
+    await takeSlot(ownerId, videoId, attempt);
+    let charge: { day: string; seconds: number } | null = null;
+    try {
+      charge = await chargeBudget(ownerId, spec);
+      return await start();
+    } catch (e) {
+      if (charge) await d.renderBudget.refund(ownerId, charge.day, charge.seconds).catch(() => {});
+      if (!(await keepSlot?.().catch(() => false))) await d.renderSlots.release(ownerId, videoId, attempt).catch(() => {});
+      throw e;
+    }
+  };
+
+  /** `spec` was parsed once, at the edge (the router's input schema); the store validates it again on the way back. */
+  const create = async (ownerId: string, asked: VideoSpec, kind: VideoJob["kind"]) => {
+    const spec = await checkInputs(ownerId, asked);
     const now = d.clock.now().toISOString();
     const job: VideoJob = {
       ownerId, videoId: uuidv7(), kind, status: "QUEUED", spec, attempt: 0, progress: 0, etaSeconds: null, error: null,
       output: null, createdAt: now, updatedAt: now, enqueuedAt: null, startedAt: null, finishedAt: null, heartbeatAt: null,
       renderSeconds: null, cancelRequested: false, leaseId: null,
     };
-    await d.jobs.create(job);
+    await admit(ownerId, job.videoId, 0, spec, () => d.jobs.create(job));
     await enqueue(job);
     return view(job);
   };
@@ -115,9 +200,9 @@ export function createVideoService(d: ServiceDeps) {
   };
 
   return {
-    create: (ownerId: string, spec: VideoSpecInput) => create(ownerId, spec, "video"),
+    create: (ownerId: string, spec: VideoSpec) => create(ownerId, spec, "video"),
     /** A small, low-fps draft of the same spec, through the priority queue. */
-    preview: (ownerId: string, spec: VideoSpecInput) => create(ownerId, spec, "preview"),
+    preview: (ownerId: string, spec: VideoSpec) => create(ownerId, spec, "preview"),
 
     async list(ownerId: string, opts: { limit: number; cursor?: string | null }) {
       const page = await d.jobs.listByOwner(ownerId, { ...opts, kind: "video" });
@@ -128,10 +213,41 @@ export function createVideoService(d: ServiceDeps) {
       return view(await getOwned(ownerId, id));
     },
 
+    /** The spec a video was made from, for "edit" (the composer opens it as a new draft). */
+    async spec(ownerId: string, id: string): Promise<VideoSpec> {
+      return (await getOwned(ownerId, id)).spec;
+    },
+
+    /**
+     * How long rendering takes per second of video, from everyone's recent finished videos (the same READY scan
+     * as the operators' render stats, as a ratio so the composer can scale it by its own length). Owner-agnostic:
+     * it reveals only timings. Null until there are ESTIMATE_MIN_JOBS renders to go by.
+     */
+    async renderTimeEstimate(): Promise<RenderTimeEstimate | null> {
+      const since = new Date(d.clock.now().getTime() - ESTIMATE_WINDOW_MS).toISOString();
+      const ratios: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await d.jobs.listByStatus("READY", { limit: 100, cursor, updatedAfter: since });
+        for (const j of page.items) {
+          const seconds = j.output?.durationSeconds;
+          if (j.kind === "video" && j.renderSeconds !== null && seconds) ratios.push(j.renderSeconds / seconds);
+        }
+        cursor = page.nextCursor;
+      } while (cursor && ratios.length < ESTIMATE_SCAN_LIMIT);
+      // The scan runs oldest first: keep the newest.
+      const recent = ratios.slice(-ESTIMATE_MAX_JOBS).sort((a, b) => a - b);
+      if (recent.length < ESTIMATE_MIN_JOBS) return null;
+      const round = (x: number | null) => Math.round((x ?? 0) * 1000) / 1000;
+      return { count: recent.length, p50: round(percentile(recent, 50)), p90: round(percentile(recent, 90)) };
+    },
+
     async cancel(ownerId: string, id: string) {
       const j = await getOwned(ownerId, id);
       if (j.status !== "QUEUED" && j.status !== "RENDERING") throw new DomainError("PRECONDITION_FAILED", `This video is already ${j.status.toLowerCase()}; there is nothing to cancel.`);
       const updated = await d.jobs.requestCancel(ownerId, id);
+      // Canceled while queued: the slot is free now. A render being canceled frees it once the worker stops it.
+      if (updated?.status === "CANCELED") await d.renderSlots.release(ownerId, id, updated.attempt);
       return view(updated ?? (await getOwned(ownerId, id)));
     },
 
@@ -139,11 +255,20 @@ export function createVideoService(d: ServiceDeps) {
       const j = await getOwned(ownerId, id);
       if (j.status !== "FAILED" && j.status !== "CANCELED") throw new DomainError("PRECONDITION_FAILED", "Only failed or canceled videos can be retried.");
       await checkInputs(ownerId, j.spec);
-      const updated = await d.jobs.transition(ownerId, id, {
-        from: ["FAILED", "CANCELED"], to: "QUEUED", attempt: j.attempt,
-        set: { attempt: j.attempt + 1, progress: 0, etaSeconds: null, error: null, cancelRequested: false, startedAt: null, finishedAt: null, heartbeatAt: null, leaseId: null },
-      });
-      if (!updated) throw new DomainError("CONFLICT", "This video changed meanwhile; reload and try again.");
+      const next = j.attempt + 1;
+      // A parallel retry of the same video that won shares this slot: losing the race must not free it.
+      const wonElsewhere = async () => {
+        const now = await d.jobs.get(ownerId, id);
+        return isActive(now) && now?.attempt === next;
+      };
+      const updated = await admit(ownerId, id, next, j.spec, async () => {
+        const moved = await d.jobs.transition(ownerId, id, {
+          from: ["FAILED", "CANCELED"], to: "QUEUED", attempt: j.attempt,
+          set: { attempt: next, progress: 0, etaSeconds: null, error: null, errorField: null, cancelRequested: false, startedAt: null, finishedAt: null, heartbeatAt: null, leaseId: null },
+        });
+        if (!moved) throw new DomainError("CONFLICT", "This video changed meanwhile; reload and try again.");
+        return moved;
+      }, wonElsewhere);
       await enqueue(updated);
       return view(updated);
     },
@@ -154,71 +279,90 @@ export function createVideoService(d: ServiceDeps) {
       await d.shares.deleteForVideo(ownerId, id);
       await deleteOutputs(j);
       await d.jobs.delete(ownerId, id);
+      await d.renderSlots.release(ownerId, id);
       return { id };
     },
 
     /**
-     * A link anyone can open until it expires (at most 7 days): `/s/{token}` on this app, which redirects to a
-     * fresh presigned URL (openShare). A presigned URL handed out directly would die with the temporary
-     * credentials that signed it, hours before a week. Deleting the video revokes its links.
+     * A link anyone can open until it expires (at most 7 days) or its owner revokes it: `/s/{token}` on this app,
+     * a page whose video and poster the API streams (openShareMedia). Neither a presigned URL (it dies with the
+     * temporary credentials that signed it, and its key names the owner) nor the object key ever reaches a visitor.
+     * Deleting the video deletes its links.
      */
-    async share(ownerId: string, id: string, expiresInHours: number) {
+    async share(ownerId: string, id: string, expiresInHours: number): Promise<CreatedShareLink> {
       const j = await getOwned(ownerId, id);
       if (j.status !== "READY" || !j.output) throw new DomainError("PRECONDITION_FAILED", "Only finished videos can be shared.");
       const token = randomBytes(24).toString("base64url");
       const expiresAt = new Date(d.clock.now().getTime() + expiresInHours * 3600 * 1000);
-      await d.shares.insert(shareTokenHash(token), { ownerId, videoId: id, expiresAt });
-      return { url: new URL(`/s/${token}`, d.publicUrl).href, expiresAt: expiresAt.toISOString() };
+      const link = await d.shares.insert(shareTokenHash(token), { ownerId, videoId: id, expiresAt });
+      return { ...shareLinkView(link, d.clock.now()), url: new URL(`/s/${token}`, d.publicUrl).href };
     },
 
-    /** Where a share link leads now: a presigned URL of the video for SHARE_REDIRECT_S. */
-    async openShare(token: string): Promise<string> {
-      const gone = "This link doesn't lead to a video any more: it was never valid, or the video was deleted.";
-      const share = /^[\w-]{32}$/.test(token) ? await d.shares.find(shareTokenHash(token)) : null;
-      if (!share) throw new DomainError("NOT_FOUND", gone);
-      if (share.expiresAt <= d.clock.now()) throw new DomainError("NOT_FOUND", "This link has expired; ask for a new one.", { expired: true });
-      const j = await d.jobs.get(share.ownerId, share.videoId);
-      if (j?.status !== "READY" || !j.output) throw new DomainError("NOT_FOUND", gone);
-      return d.blobs.presignDownload(j.output.videoKey, SHARE_REDIRECT_S, { contentType: "video/mp4" });
+    /** The video's links that still work or have expired (revoked ones leave the list); someone else's video is NOT_FOUND. */
+    async listShares(ownerId: string, videoId: string): Promise<ShareLinkView[]> {
+      await getOwned(ownerId, videoId);
+      return (await d.shares.listForVideo(ownerId, videoId)).map((l) => shareLinkView(l, d.clock.now()));
     },
 
-    async createAudioUpload(ownerId: string, f: UploadFile) {
-      if (!(AUDIO_CONTENT_TYPES as readonly string[]).includes(f.contentType))
-        throw new DomainError("BAD_REQUEST", `"${f.filename}" is not a supported audio type. Upload MP3, AAC/M4A, WAV or OGG.`);
-      if (f.bytes === 0 || f.bytes > d.limits.maxAudioBytes)
-        throw new DomainError("BAD_REQUEST", `"${f.filename}" must be between 1 byte and ${Math.round(d.limits.maxAudioBytes / 1024 / 1024)} MB.`);
-      const id = uuidv7();
-      await d.audio.insert({ id, ownerId, filename: f.filename, contentType: f.contentType, bytes: f.bytes });
-      const upload = await d.blobs.presignPost(keys.audioOriginal(ownerId, id), { contentType: f.contentType, minBytes: 1, maxBytes: f.bytes, expiresIn: 900 });
-      return { audioId: id, upload };
+    /** Turns one link off; the link then answers 410 "turned off". Someone else's (or an unknown) link is NOT_FOUND. */
+    async revokeShare(ownerId: string, shareId: string): Promise<{ id: string }> {
+      const link = await d.shares.revoke(ownerId, shareId, d.clock.now());
+      if (!link) throw notFound("Share link");
+      return { id: link.id };
     },
 
-    async completeAudioUpload(ownerId: string, id: string) {
-      const a = await d.audio.get(ownerId, id);
-      if (!a) throw notFound("Audio track");
-      if (a.status !== "uploading") return a;
-      const key = keys.audioOriginal(ownerId, id);
+    /** What a share link shows now: the video's title and shape, and when the link stops working. */
+    async openShare(token: string): Promise<SharedVideo> {
+      const { share, job, output } = await resolveShare(token);
+      return {
+        title: job.spec.title ?? job.spec.titleCard?.text ?? null,
+        width: output.width, height: output.height, durationSeconds: output.durationSeconds, bytes: output.bytes,
+        createdAt: job.createdAt, expiresAt: share.expiresAt.toISOString(), downloadName: downloadName(job),
+      };
+    },
+
+    /** The shared video's (or poster's) bytes, read through the API so no object key or presigned URL is handed out. */
+    async openShareMedia(token: string, which: "video" | "poster"): Promise<SharedMedia> {
+      const { output } = await resolveShare(token);
+      const key = which === "video" ? output.videoKey : output.posterKey;
       const head = await d.blobs.head(key);
-      if (!head) throw new DomainError("PRECONDITION_FAILED", "The file has not arrived yet; upload it and then complete");
-      const ok = head.size > 0 && head.size <= d.limits.maxAudioBytes && sniffAudio(await d.blobs.readRange(key, 0, 63)) !== null;
-      if (!ok) {
-        await d.blobs.delete([key]);
-        return d.audio.update(ownerId, id, { status: "rejected", rejectReason: "This file is not audio we can use. Upload MP3, AAC/M4A, WAV or OGG." });
-      }
-      return d.audio.update(ownerId, id, { status: "ready", bytes: head.size });
+      if (!head) throw new DomainError("NOT_FOUND", SHARE_GONE);
+      return {
+        size: head.size,
+        contentType: which === "video" ? "video/mp4" : "image/jpeg",
+        read: (start, end) => d.blobs.readRange(key, start, end),
+        stream: (signal) => d.blobs.getStream(key, { signal }),
+      };
     },
-
-    listAudio: (ownerId: string) => d.audio.list(ownerId),
-
-    async deleteAudio(ownerId: string, id: string) {
-      const a = await d.audio.delete(ownerId, id);
-      if (!a) throw notFound("Audio track");
-      await d.blobs.delete([keys.audioOriginal(ownerId, id)]);
-      return { id };
-    },
-
-    /** Expected duration, shown by the composer before rendering. */
-    estimate: (spec: VideoSpec) => ({ durationSeconds: videoDuration(spec) }),
   };
 }
+
+const SHARE_GONE = "This link doesn't lead to a video: it was never valid, or the video was deleted.";
+
+/** A shared video as its page shows it. */
+export interface SharedVideo {
+  title: string | null;
+  width: number;
+  height: number;
+  durationSeconds: number;
+  bytes: number;
+  createdAt: string;
+  expiresAt: string;
+  downloadName: string;
+}
+
+/** One shared object, readable whole or by byte range (HTTP Range, for seeking). */
+export interface SharedMedia {
+  size: number;
+  contentType: string;
+  /** Inclusive range; fewer bytes when the object is shorter. */
+  read(start: number, end: number): Promise<Buffer>;
+  stream(signal?: AbortSignal): Promise<Readable>;
+}
+
+const shareLinkView = (l: VideoShareLink, now: Date): ShareLinkView => ({
+  id: l.id, createdAt: l.createdAt.toISOString(), expiresAt: l.expiresAt.toISOString(), expired: l.expiresAt <= now,
+});
+
+const downloadName = (j: VideoJob) => `${(j.spec.title ?? "photoreel").replace(/[^\w\- ]+/g, "").replace(/\s+/g, " ").trim() || "photoreel"}.mp4`;
 export type VideoService = ReturnType<typeof createVideoService>;

@@ -1,13 +1,16 @@
 import { sql } from "kysely";
-import type { Photo, PhotoPatch, PhotoRepository } from "@photoreel/core";
+import { mapPortErrors, type Photo, type PhotoPatch, type PhotoRepository } from "@photoreel/core";
 import type { Db } from "../client";
+import { pgErrorToDomain } from "../errors";
 import type { Selectable } from "kysely";
 import type { PhotosTable } from "../schema";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { containsPattern } from "./like";
 
 const photoColumns = [
   "id", "owner_id", "status", "filename", "content_type", "bytes", "upload_id", "width", "height", "taken_at",
-  "orientation", "sha256", "camera_make", "camera_model", "caption", "reject_reason", "duplicate_of", "created_at", "updated_at",
+  "orientation", "sha256", "camera_make", "camera_model", "caption", "reject_reason", "duplicate_of", "focal_x", "focal_y",
+  "created_at", "updated_at",
 ] as const;
 
 type Row = Selectable<PhotosTable>;
@@ -30,6 +33,8 @@ const toPhoto = (r: Row): Photo => ({
   caption: r.caption,
   rejectReason: r.reject_reason,
   duplicateOf: r.duplicate_of,
+  // Postgres `real` comes back as a JS number; both or neither (a check constraint).
+  focal: r.focal_x === null || r.focal_y === null ? null : { x: r.focal_x, y: r.focal_y },
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -42,12 +47,16 @@ const toRow = (p: PhotoPatch) => {
     cameraMake: "camera_make", cameraModel: "camera_model", caption: "caption", rejectReason: "reject_reason", duplicateOf: "duplicate_of",
   };
   for (const [k, v] of Object.entries(p)) if (v !== undefined && map[k]) out[map[k]] = v;
+  if (p.focal !== undefined) {
+    out.focal_x = p.focal?.x ?? null;
+    out.focal_y = p.focal?.y ?? null;
+  }
   return out;
 };
 
 const sortExpr = sql<Date>`coalesce(taken_at, created_at)`;
 
-export const photoRepository = (db: Db): PhotoRepository => ({
+export const photoRepository = (db: Db): PhotoRepository => mapPortErrors<PhotoRepository>({
   async insertMany(rows) {
     if (rows.length === 0) return;
     await db
@@ -67,9 +76,13 @@ export const photoRepository = (db: Db): PhotoRepository => ({
     return rows.map(toPhoto);
   },
 
-  async list(ownerId, { sort, limit, cursor, status }) {
+  async list(ownerId, { sort, limit, cursor, status, words, from, to }) {
     let q = db.selectFrom("photos").select(photoColumns).where("owner_id", "=", ownerId);
-    if (status) q = q.where("status", "=", status);
+    if (status?.length) q = q.where("status", "in", status);
+    // The same expression as the (owner_id, search text) trigram index of migration 0006, so that index answers.
+    for (const w of words ?? []) q = q.where(sql<boolean>`(filename || ' ' || coalesce(caption, '')) ilike ${containsPattern(w)}`);
+    if (from) q = q.where(sortExpr, ">=", from);
+    if (to) q = q.where(sortExpr, "<", to);
     if (sort === "taken") {
       q = q.orderBy(sortExpr, "desc").orderBy("id", "desc");
       if (cursor) {
@@ -134,4 +147,10 @@ export const photoRepository = (db: Db): PhotoRepository => ({
     const rows = await db.selectFrom("photos").select(photoColumns).where("status", "=", status).where("updated_at", "<", before).limit(limit).execute();
     return rows.map(toPhoto);
   },
-});
+
+  async listReadyAfter(afterId, limit) {
+    let q = db.selectFrom("photos").select(photoColumns).where("status", "=", "ready");
+    if (afterId) q = q.where("id", ">", afterId);
+    return (await q.orderBy("id").limit(limit).execute()).map(toPhoto);
+  },
+}, pgErrorToDomain);

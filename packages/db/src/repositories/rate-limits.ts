@@ -1,9 +1,14 @@
 import { sql } from "kysely";
-import type { RateLimiter } from "@photoreel/core";
+import { backoffSeconds, mapPortErrors, type RateLimiter } from "@photoreel/core";
 import type { Db } from "../client";
+import { pgErrorToDomain } from "../errors";
 
-/** Fixed-window counter in PostgreSQL, so limits hold across every API task behind the load balancer. */
-export const pgRateLimiter = (db: Db): RateLimiter => ({
+/**
+ * Counters in PostgreSQL, so limits hold across every API task behind the load balancer. `hit` is a fixed window
+ * (`window_start` opens it, `hits` counts); `attempt` reuses the columns as a failure run (`window_start` is the
+ * last counted attempt, `hits` the failures in a row), and its row is locked while it decides.
+ */
+export const pgRateLimiter = (db: Db): RateLimiter => mapPortErrors<RateLimiter>({
   async hit(key, limit, windowSeconds) {
     const r = await sql<{ hits: number; window_start: Date }>`
       insert into rate_limits (key, window_start, hits) values (${key}, now(), 1)
@@ -16,4 +21,26 @@ export const pgRateLimiter = (db: Db): RateLimiter => ({
     const retryAfterSeconds = allowed ? 0 : Math.max(1, Math.ceil(windowSeconds - (Date.now() - new Date(row.window_start).getTime()) / 1000));
     return { allowed, hits: row.hits, retryAfterSeconds };
   },
-});
+
+  async attempt(key, policy) {
+    await sql`insert into rate_limits (key, window_start, hits) values (${key}, now(), 0) on conflict (key) do nothing`.execute(db);
+    return db.transaction().execute(async (trx) => {
+      const r = await sql<{ hits: number; age_s: number }>`
+        select hits, extract(epoch from now() - window_start)::float8 as age_s from rate_limits where key = ${key} for update`.execute(trx);
+      const row = r.rows[0]!;
+      const failures = row.age_s > policy.forgetSeconds ? 0 : row.hits;
+      // window_start is stored to the millisecond, rounded: a row made in this same millisecond can read as a
+      // fraction of a millisecond in the future, which must not count as a wait when no back-off is due.
+      const backoff = backoffSeconds(policy, failures);
+      const wait = backoff > 0 ? backoff - Math.max(0, row.age_s) : 0;
+      if (wait > 0) return { allowed: false, failures, retryAfterSeconds: Math.ceil(wait) };
+      await sql`update rate_limits set hits = ${failures + 1}, window_start = now() where key = ${key}`.execute(trx);
+      return { allowed: true, failures: failures + 1, retryAfterSeconds: 0 };
+    });
+  },
+
+  async succeeded(key) {
+    // Reset rather than delete: a concurrent `attempt` counts on the row it just made sure of.
+    await sql`update rate_limits set hits = 0 where key = ${key}`.execute(db);
+  },
+}, pgErrorToDomain);

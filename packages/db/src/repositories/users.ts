@@ -1,9 +1,11 @@
 import { sql } from "kysely";
-import type { Page, User, UserRepository, UserStats } from "@photoreel/core";
+import { mapPortErrors, type Page, type User, type UserRepository, type UserStats } from "@photoreel/core";
 import type { Db } from "../client";
+import { pgErrorToDomain } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { containsPattern } from "./like";
 
-export const userRepository = (db: Db): UserRepository => ({
+export const userRepository = (db: Db): UserRepository => mapPortErrors<UserRepository>({
   async ensure(id, email) {
     const row = await db
       .insertInto("users")
@@ -48,7 +50,7 @@ export const userRepository = (db: Db): UserRepository => ({
       .orderBy("users.created_at", "desc")
       .orderBy("users.id", "desc")
       .limit(limit + 1);
-    if (search) q = q.where("users.email", "ilike", `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (search) q = q.where("users.email", "ilike", containsPattern(search));
     if (cursor) {
       const [at, id] = decodeCursor(cursor, 2) as [string, string];
       q = q.where((eb) => eb.or([eb("users.created_at", "<", new Date(at)), eb.and([eb("users.created_at", "=", new Date(at)), eb("users.id", "<", id)])]));
@@ -71,4 +73,4 @@ export const userRepository = (db: Db): UserRepository => ({
     const r = await db.selectFrom("users").select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
     return Number(r.n);
   },
-});
+}, pgErrorToDomain);

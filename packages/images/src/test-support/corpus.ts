@@ -1,4 +1,4 @@
-// Builds every test input from scratch (sharp, Buffer, zlib, ffmpeg): no binary fixtures in the repo.
+// Builds every test input from scratch (sharp, Buffer, zlib, ffmpeg, heif-enc): no binary fixtures in the repo.
 import { randomBytes } from "node:crypto";
 import { deflateSync } from "node:zlib";
 import sharp from "sharp";
@@ -125,9 +125,14 @@ function crc32(data: Buffer): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
+export * from "./heif";
+export * from "./pictures";
+export * from "./click-track";
+export * from "./wav";
+
 /**
- * sharp cannot encode HEVC, so a HEIC-branded file is made from its AVIF output: brands heic/mif1, the image item
- * retyped hvc1 with an hvcC property. It sniffs and parses as HEIC; the coded data is not HEVC.
+ * A HEIC-branded file whose bitstream is not HEVC: sharp's AVIF output with the brands set to heic/mif1 and the image
+ * item retyped hvc1 with an "hvcC" property that holds an av1C's bytes. It sniffs and parses as HEIC; decoding fails.
  */
 export async function heicLike(): Promise<Buffer> {
   const avif = await photo(64, 48).heif({ compression: "av1", quality: 50 }).toBuffer();

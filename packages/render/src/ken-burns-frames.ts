@@ -1,0 +1,143 @@
+import { once } from "node:events";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { PassThrough, Writable } from "node:stream";
+import type { FocalPoint } from "@photoreel/contracts";
+import { kenBurnsRect, pieces, scaleRect, type Piece, type Size, type Timeline } from "@photoreel/timeline";
+import { abortError } from "./errors";
+import { runFfmpeg } from "./ffmpeg";
+import { applyCaption, captionOverlay, type CaptionOverlay } from "./caption-overlay";
+import { buildFilterGraph, runsPerPlane, xfadeFilters, type CaptionText, type TitleLayout } from "./filter-graph";
+import { FrameResampler } from "./resampler";
+
+export interface KenBurnsInput {
+  plan: Timeline;
+  /** Each slide's canvas: its photo pre-scaled and fitted to `canvas` (in slide order). */
+  slideFiles: string[];
+  canvas: Size;
+  /** Per slide, where its focal point sits on its canvas (fractions): its motion ends there. Absent: the classic motion. */
+  focals?: (FocalPoint | undefined)[];
+  title?: TitleLayout;
+  /** Per slide, its lower-third caption (drawn on every frame of the slide, after the pan and zoom). */
+  captions?: (CaptionText | undefined)[];
+  workDir: string;
+  /** Where the frames go, in order (the encoder's stdin). */
+  frames: Writable;
+  signal?: AbortSignal;
+  onSpawn?: (pid: number) => void;
+}
+
+/**
+ * Writes every frame of a Ken Burns video to `frames`: each slide's canvas is decoded once and every frame of it is
+ * resampled at the timeline's exact window (FrameResampler), so the motion has no whole-pixel judder; transitions
+ * run through FFmpeg's xfade (one short run each, fed both sides' frames interleaved on its stdin) and the title
+ * card through the same filtergraph as still videos. Two slides' canvases are held at a time. Captions stay still
+ * over the moving photo: each is drawn once by FFmpeg into a blend (captionOverlay) applied to the slide's frames.
+ */
+export async function writeKenBurnsFrames(input: KenBurnsInput): Promise<void> {
+  const { plan, canvas, frames, signal } = input;
+  // One resampler per parity, so a transition's two sides each keep their own canvas loaded.
+  const resamplers = [0, 1].map(() => new FrameResampler(plan, canvas));
+  const loaded: (number | undefined)[] = [undefined, undefined];
+  const frameOf = async (slide: number, frame: number) => {
+    const r = slide % 2;
+    if (loaded[r] !== slide) {
+      resamplers[r]!.setSource(await decodeCanvas(input.slideFiles[slide]!, input), canvas);
+      loaded[r] = slide;
+    }
+    const out = resamplers[r]!.frame(scaleRect(kenBurnsRect(plan, slide, frame, input.focals?.[slide]), canvas));
+    const overlay = await overlayOf(slide);
+    if (overlay) applyCaption(out, overlay);
+    return out;
+  };
+  const overlays = new Map<CaptionText, Promise<CaptionOverlay>>();
+  const overlayOf = (slide: number) => {
+    const caption = input.captions?.[slide];
+    if (!caption) return undefined;
+    let o = overlays.get(caption);
+    if (!o) {
+      // Slides come in order: only this one's and its neighbours' blends are kept (a few MB each at 1080p).
+      const near = new Set([slide - 1, slide, slide + 1].map((i) => input.captions?.[i]));
+      for (const c of overlays.keys()) if (!near.has(c)) overlays.delete(c);
+      o = captionOverlay(caption, plan, input.workDir, `caption-overlay-${slide}`, { signal, onSpawn: input.onSpawn });
+      overlays.set(caption, o);
+    }
+    return o;
+  };
+  const write = async (to: Writable, buf: Buffer) => {
+    if (signal?.aborted) throw abortError(signal);
+    if (to.destroyed) throw new Error("the encoder stopped taking frames");
+    if (!to.write(buf)) await once(to, "drain", { signal });
+  };
+
+  for (const [index, piece] of pieces(plan).entries()) {
+    if (piece.kind === "title") await runTitle(input, piece, index);
+    else if (piece.kind === "hold") {
+      for (let k = 0; k < piece.frames; k++) await write(frames, await frameOf(piece.slide, piece.from + k));
+    } else {
+      const a = plan.slides[piece.slide]!;
+      const pairs = new PassThrough({ highWaterMark: plan.width * plan.height * 3 });
+      const run = runTransition(input, piece, index, pairs);
+      const feed = (async () => {
+        for (let k = 0; k < piece.frames; k++) {
+          await write(pairs, await frameOf(piece.slide, a.frames - piece.frames + k));
+          await write(pairs, await frameOf(piece.slide + 1, k));
+        }
+        pairs.end();
+      })();
+      // Either side failing stops the other: a dead FFmpeg leaves the feed waiting on a full pipe, and vice versa.
+      await Promise.all([run, feed.catch((err: unknown) => (pairs.destroy(err as Error), Promise.reject(err)))]);
+    }
+  }
+}
+
+/** A canvas JPEG as packed yuv420p (FFmpeg's JPEG-range conversion, as the still path's `format=yuv420p`). */
+async function decodeCanvas(file: string, input: KenBurnsInput): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      parts.push(chunk);
+      done();
+    },
+  });
+  await runFfmpeg(["-f", "image2", "-i", file, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"], {
+    signal: input.signal,
+    onSpawn: input.onSpawn,
+    stdout: sink,
+  });
+  return Buffer.concat(parts);
+}
+
+async function runTitle(input: KenBurnsInput, piece: Piece, index: number): Promise<void> {
+  const graph = buildFilterGraph(input.plan, { index: 0, startFrame: 0, frames: piece.frames, pieces: [piece] }, { slideFiles: input.slideFiles.slice(0, 1), title: input.title });
+  const graphFile = path.join(input.workDir, `piece-${index}.filtergraph`);
+  await writeFile(graphFile, graph.graph);
+  await runFfmpeg(
+    [
+      // The photo title card's background: the first slide's canvas (buildFilterGraph scales it to the frame).
+      ...graph.inputs.flatMap((f) => ["-threads", "1", "-f", "image2", "-framerate", String(input.plan.fps), "-i", f]),
+      "-filter_complex_script", graphFile, "-map", `[${graph.output}]`, "-frames:v", String(piece.frames), "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"],
+    { signal: input.signal, onSpawn: input.onSpawn, stdout: input.frames },
+  );
+}
+
+/** xfade over frames arriving on stdin as pairs (outgoing slide's frame, then incoming's), out as raw frames. */
+function runTransition(input: KenBurnsInput, piece: Extract<Piece, { kind: "transition" }>, index: number, pairs: PassThrough): Promise<void> {
+  const { width, height, fps } = input.plan;
+  const to444 = runsPerPlane(piece.transition) ? "" : ",format=yuv444p";
+  const graph = [
+    "[0:v]split[sa][sb]",
+    ...xfadeFilters(piece.transition, piece.frames / fps, `[sa]select='not(mod(n,2))',setpts=N${to444}`, `[sb]select='mod(n,2)',setpts=N${to444}`, "t"),
+  ].join(";\n");
+  const graphFile = path.join(input.workDir, `piece-${index}.filtergraph`);
+  return writeFile(graphFile, `${graph}\n`).then(() =>
+    runFfmpeg(
+      [
+        "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${width}x${height}`, "-framerate", String(fps * 2), "-i", "pipe:0",
+        "-filter_complex_script", graphFile, "-map", "[t]", "-frames:v", String(piece.frames),
+        "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1",
+      ],
+      { signal: input.signal, onSpawn: input.onSpawn, stdin: pairs, stdout: input.frames },
+    ),
+  );
+}
