@@ -20,41 +20,42 @@ OUT=.tmp/test-results; rm -rf "$OUT"; mkdir -p "$OUT"
 PASSED=0; FAILED=0
 check() { # check <name> <command...>: a whole-command check counted as one test
   local name=$1; shift
-  log "running $name"
-  if "$@" >"$OUT/$name.log" 2>&1; then PASSED=$((PASSED+1)); log "$name: ok"
-  else FAILED=$((FAILED+1)); log "$name: FAILED (log below)"; tail -50 "$OUT/$name.log"; fi
+  log "running $name"; local start=$SECONDS
+  if "$@" >"$OUT/$name.log" 2>&1; then PASSED=$((PASSED+1)); log "$name: ok ($((SECONDS-start)) s)"
+  else FAILED=$((FAILED+1)); log "$name: FAILED after $((SECONDS-start)) s (log below)"; tail -50 "$OUT/$name.log"; fi
 }
 
 check typecheck pnpm typecheck
 check lint pnpm lint
 
-log "running vitest (all packages)"
+log "running vitest (all packages)"; start=$SECONDS
 NO_COLOR=1 pnpm exec vitest run --config vitest.all.config.ts --reporter=default --reporter=json --outputFile.json="$OUT/vitest.json" 2>&1 | tee "$OUT/vitest.log" | grep -E "✓|×|FAIL|Test Files|Tests " | grep -vE "^\s+✓" || true
 if [ -f "$OUT/vitest.json" ]; then
   read -r vp vf < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + r.testResults.filter(t=>t.status==="failed" && !t.assertionResults.some(a=>a.status==="failed")).length)' "$PWD/$OUT/vitest.json")
-  PASSED=$((PASSED+vp)); FAILED=$((FAILED+vf))
+  PASSED=$((PASSED+vp)); FAILED=$((FAILED+vf)); log "vitest: $((SECONDS-start)) s"
 else
   log "vitest produced no results"; FAILED=$((FAILED+1))
 fi
 
 if [ -f apps/web/playwright.config.ts ]; then
-  log "running Playwright end-to-end tests (Chromium)"
+  log "running Playwright end-to-end tests (Chromium)"; start=$SECONDS
   (cd apps/web && PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/../../$OUT/playwright.json" pnpm exec playwright test --reporter=list,json) >"$OUT/playwright.log" 2>&1
   node -e '
     let p=0,f=1;try{const r=require(process.argv[1]);p=r.stats.expected+r.stats.flaky;f=r.stats.unexpected}catch{}
     console.log(p,f)' "$PWD/$OUT/playwright.json" > "$OUT/playwright.counts"
   read -r pp pf < "$OUT/playwright.counts"
   grep -E "✓|✘|passed|failed|Error" "$OUT/playwright.log" | tail -30
-  PASSED=$((PASSED+pp)); FAILED=$((FAILED+pf))
+  PASSED=$((PASSED+pp)); FAILED=$((FAILED+pf)); log "Playwright: $((SECONDS-start)) s"
 fi
 
 for b in bench/*/*.bench.ts; do
   [ -f "$b" ] || continue
-  name=bench-$(basename "$(dirname "$b")")
+  name=bench-$(basename "$b" .bench.ts)
   check "$name" pnpm exec tsx "$b" --short
   grep -E "^\s*(\||[A-Za-z].*:)" "$OUT/$name.log" | tail -25
 done
 
 echo
+log "total: $SECONDS s"
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
