@@ -79,8 +79,11 @@ test("upload tray: one summary line, details on demand, finished files leave, re
   // It is still there after a reload (kept on the server), and dismissing it removes it for good.
   await page.reload();
   await expect(broken).toContainText("not a photo we can read", { timeout: 30_000 });
+  // The row goes at once; the reload waits for the server's delete (a reload would abort it in flight).
+  const deleted = page.waitForResponse((r) => r.url().includes("photos.delete") && r.ok());
   await broken.getByRole("button", { name: "Dismiss not-a-photo.jpg" }).click();
   await expect(tray).toHaveCount(0);
+  await deleted;
   await page.reload();
   await expect(ready()).toHaveCount(9, { timeout: 30_000 });
   await expect(tray).toHaveCount(0);
