@@ -195,7 +195,8 @@ function Tile({ photo, left, width, selected, selecting, onOpen, onSelect }: {
       <button
         type="button"
         className="tile-open"
-        aria-label={`${name}, ${when}`}
+        // A tile still processing shows "Processing…": its accessible name carries the same words (WCAG 2.5.3).
+        aria-label={thumb ? `${name}, ${when}` : `${name}, ${when}, Processing…`}
         onClick={onClick}
         onPointerDown={onPointerDown}
         onPointerUp={() => cancelPress()}
