@@ -10,6 +10,8 @@ export default defineConfig({
       // Repository-wide checks (the dependency rules) that belong to no one package.
       { test: { name: "repo", include: ["scripts/**/*.test.ts"] } },
     ],
+    // Not inherited by the projects above (each would default to one worker on a 2-core machine, so the whole run
+    // went file by file): scripts/test.sh passes --maxWorkers=2 on the command line, which every project takes.
     maxWorkers: 2,
   },
 });

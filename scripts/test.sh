@@ -29,7 +29,7 @@ check typecheck pnpm typecheck
 check lint pnpm lint
 
 log "running vitest (all packages)"; start=$SECONDS
-NO_COLOR=1 pnpm exec vitest run --config vitest.all.config.ts --reporter=default --reporter=json --outputFile.json="$OUT/vitest.json" 2>&1 | tee "$OUT/vitest.log" | grep -E "✓|×|FAIL|Test Files|Tests " | grep -vE "^\s+✓" || true
+NO_COLOR=1 pnpm exec vitest run --config vitest.all.config.ts --maxWorkers=2 --reporter=default --reporter=json --outputFile.json="$OUT/vitest.json" 2>&1 | tee "$OUT/vitest.log" | grep -E "✓|×|FAIL|Test Files|Tests " | grep -vE "^\s+✓" || true
 if [ -f "$OUT/vitest.json" ]; then
   read -r vp vf < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + r.testResults.filter(t=>t.status==="failed" && !t.assertionResults.some(a=>a.status==="failed")).length)' "$PWD/$OUT/vitest.json")
   PASSED=$((PASSED+vp)); FAILED=$((FAILED+vf)); log "vitest: $((SECONDS-start)) s"
