@@ -11,7 +11,7 @@
  * Exits non-zero when the grid is not virtualised (its DOM grows as pages load, or holds hundreds of tiles); speed
  * figures, and whether the fling got through every page in time, are reported, not enforced (the machine is shared
  * and noisy: read the ratios).
- * --short: 500 and 2,000 photos (seeding thumbnails into the stand-in is the slow part), a shorter time limit.
+ * --short: 200 and 800 photos (seeding thumbnails into the stand-in is the slow part), a shorter time limit.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -25,7 +25,7 @@ import { startApiProcess } from "../api/api-process.ts";
 import { seedPhotos } from "../api/seed.ts";
 
 const short = process.argv.includes("--short");
-const SIZES = short ? [500, 2_000] : [1_000, 10_000];
+const SIZES = short ? [200, 800] : [1_000, 10_000];
 /** Fling speed: a hard touchpad flick, held: 120 px per 60-Hz frame. Time-based, so a slow frame scrolls further. */
 const PX_PER_MS = 7.2;
 /** No fling runs longer than this, even if loading stalls (a stall is reported as not reaching the end). */

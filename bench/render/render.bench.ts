@@ -31,7 +31,7 @@ let bundled: Promise<string> | undefined; // see renderBundle
 
 const short = process.argv.includes("--short");
 const cfg = short
-  ? { photos: 5, long: 2016, shortSide: 1512, resolution: "720p" as const, runs: 1, memPhotos: 30, memRes: "720p" as const }
+  ? { photos: 3, long: 2016, shortSide: 1512, resolution: "720p" as const, runs: 1, memPhotos: 12, memRes: "720p" as const }
   : { photos: 10, long: 4032, shortSide: 3024, resolution: "1080p" as const, runs: 3, memPhotos: 100, memRes: "1080p" as const };
 
 const runsArg = process.argv.find((a) => a.startsWith("--runs="));
