@@ -9,9 +9,15 @@ import { sweep } from "./sweeper";
 import { createTaskProtection } from "./task-protection";
 
 export interface RunningWorker {
-  /** Stops polling, lets the current job finish within `graceMs`, otherwise releases it to another worker. */
+  /**
+   * Stops polling, lets the current job finish within `graceMs`, otherwise releases it to another worker; returns
+   * once each consumer's last long poll has answered (anything it brought is put straight back).
+   */
   stop(graceMs: number): Promise<void>;
 }
+
+/** Long-poll wait of each receive: a stopping worker may wait this long for its last poll to answer. */
+export const RECEIVE_WAIT_SECONDS = 10;
 
 /** The worker's loop: SQS consumers (render + priority preview queue), the sweeper, the heartbeat. */
 export function startWorker(w: WorkerDeps, opts: { onAlive?: () => void } = {}): RunningWorker {
@@ -25,7 +31,16 @@ export function startWorker(w: WorkerDeps, opts: { onAlive?: () => void } = {}):
   const deps = { jobs, blobs, clock, log, workerId: w.workerId, staleAfterMs, budgetScale: config.RENDER_TIME_BUDGET_SCALE, photoLimits, fairShare };
   const visibility = config.RENDER_VISIBILITY_TIMEOUT;
   const protection = createTaskProtection({ agentUri: config.ECS_AGENT_URI, log, expiresInMinutes: config.TASK_PROTECTION_MINUTES });
+  /** Makes a received message visible again at once, for another worker. */
+  const release = (message: Message) =>
+    sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: urlOf(message), ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 })).catch(() => {});
+  let stopping = false;
   const handleMessage = async (message: Message): Promise<Message | undefined> => {
+    if (stopping) {
+      // The last long poll of a stopping worker brought it: straight back, not left to its visibility timeout.
+      await release(message);
+      return undefined;
+    }
     const parsed = RenderMessageSchema.safeParse(parseJson(message.Body));
     if (!parsed.success) {
       // Retrying cannot fix a malformed message: log it and acknowledge.
@@ -42,7 +57,7 @@ export function startWorker(w: WorkerDeps, opts: { onAlive?: () => void } = {}):
     } catch (err) {
       if (err instanceof ShutdownError) {
         // Release the message now so another worker picks the job up without waiting for the timeout.
-        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: urlOf(message), ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 })).catch(() => {});
+        await release(message);
         return undefined;
       }
       log.error({ err, videoId: parsed.data.videoId }, "render failed; the message will be redelivered");
@@ -60,7 +75,10 @@ export function startWorker(w: WorkerDeps, opts: { onAlive?: () => void } = {}):
       queueUrl,
       sqs,
       batchSize: 1,
-      waitTimeSeconds: 10,
+      waitTimeSeconds: RECEIVE_WAIT_SECONDS,
+      // stop() waits for the poll in progress: SQS hands the next message to an open long poll even after its
+      // client has gone, and that message would then sit out its visibility timeout.
+      pollingCompleteWaitTimeMs: (RECEIVE_WAIT_SECONDS + 5) * 1000,
       visibilityTimeout: visibility,
       // Extend visibility while rendering so a long render is never handed to a second worker.
       heartbeatInterval: Math.max(5, Math.floor(visibility / 3)),
@@ -100,6 +118,8 @@ export function startWorker(w: WorkerDeps, opts: { onAlive?: () => void } = {}):
   return {
     async stop(graceMs: number) {
       log.info({ inFlight: inFlight.size, graceMs }, "stopping: no new messages; finishing the current job");
+      stopping = true;
+      const polled = Promise.all(consumers.map((c) => new Promise((r) => c.once("stopped", r))));
       consumers.forEach((c) => c.stop());
       timers.forEach(clearInterval);
       const finished = Promise.allSettled([...inFlight]);
@@ -109,6 +129,7 @@ export function startWorker(w: WorkerDeps, opts: { onAlive?: () => void } = {}):
         shutdown.abort();
         await Promise.allSettled([...inFlight]);
       }
+      await polled;
       w.close();
       log.info("worker stopped");
     },
