@@ -13,15 +13,10 @@ import { clearDraft, loadDraft, newSlideKey, saveDraft } from "../lib/video-draf
 import { ComposerEstimates } from "./composer-estimates";
 import { useReopenVideo } from "./composer-load";
 import { LivePlayer } from "../preview/live-player";
-import { Timeline } from "./composer-timeline";
+import { Timeline, TRANSITION_LABEL } from "./composer-timeline";
 import { MusicPicker } from "./music-picker";
 import { PreviewPanel } from "./preview-panel";
 
-const TRANSITION_LABEL: Partial<Record<Transition, string>> = {
-  none: "None (hard cut)", fade: "Fade", fadeblack: "Fade through black", fadewhite: "Fade through white", dissolve: "Dissolve",
-  wipeleft: "Wipe left", wiperight: "Wipe right", slideleft: "Slide left", slideright: "Slide right", smoothleft: "Smooth left",
-  smoothright: "Smooth right", circleopen: "Circle open", circleclose: "Circle close", radial: "Radial", zoomin: "Zoom in", pixelize: "Pixelize",
-};
 export default function Composer() {
   const utils = trpc.useUtils();
   const [form, setForm] = useState<SpecForm>(loadDraft);
@@ -225,7 +220,7 @@ export default function Composer() {
                   <select {...p} value={form.transition} onChange={(e) => set("transition", e.target.value as Transition)}>
                     {TRANSITIONS.map((t) => (
                       <option key={t} value={t}>
-                        {TRANSITION_LABEL[t] ?? t}
+                        {TRANSITION_LABEL[t]}
                       </option>
                     ))}
                   </select>
