@@ -22,10 +22,12 @@ export function encoderArgs(profile: RenderProfile): string[] {
  * Photos per chunk run (still photos; Ken Burns slides are drawn in process, two canvases at a time). Each chunk is
  * one FFmpeg run that decodes, draws and encodes its slides: each photo in it costs ~12 MB per output megapixel for
  * the whole run (its decoded frame and a buffer per pixel-format conversion) beside that run's x264 (~165-215 MB at
- * 1080p), and each run pays x264's start-up (~0.15 s) and starts on a keyframe. So: 3 at 1080p (a 100-photo job
- * peaked at 369-378 MB summed RSS for the worker's tree with this layout; 4 would be ~412), 7 at 720p, 2 from there up.
+ * 1080p), and each run pays x264's start-up (~0.15 s) and starts on a keyframe. So 7 at 720p and 2 from 1080p up:
+ * a 100-photo 1080p job peaked at 398 MB PSS for the worker's tree with 2, 424 MB with 3 (bench/render, same machine
+ * and hour); crossfade speed against the encoder floor was within the run-to-run noise (1.30-1.43x vs 1.21-1.47x).
  */
 export function slidesPerChunk(profile: RenderProfile): number {
   const megapixels = (profile.width * profile.height) / 1e6;
-  return Math.max(2, Math.min(12, Math.floor(7 / megapixels)));
+  if (megapixels >= 2) return 2;
+  return Math.min(12, Math.floor(7 / megapixels));
 }
