@@ -45,7 +45,7 @@ export function Timeline({ slides, photos, defaultSeconds, defaultTransition, er
         <p className="muted">No photos picked yet.</p>
       ) : (
         <p className="muted small">
-          Each photo is as wide as it lasts. Drag to reorder, or use the arrow buttons. Leave a duration empty to use the default ({formatSeconds(fallback)}). The chip after a photo is its transition into the next.
+          Each photo is as wide as it lasts. Drag to reorder, or use the arrow buttons. Leave a duration empty to use the default ({formatSeconds(fallback)}). The chip after a photo is its transition into the next: dashed while it follows the video's.
         </p>
       )}
       {errorFor("slides") && (
@@ -132,7 +132,7 @@ export function Timeline({ slides, photos, defaultSeconds, defaultTransition, er
                 )}
               </div>
               {!last && (
-                <span className={`film-chip${transition === "none" ? " cut" : ""}`}>
+                <span className={`film-chip${transition === "none" ? " cut" : ""}${s.transition ? "" : " inherited"}`}>
                   <label htmlFor={`tr-${id}`} className="visually-hidden">
                     Transition after photo {i + 1}
                   </label>
@@ -141,12 +141,17 @@ export function Timeline({ slides, photos, defaultSeconds, defaultTransition, er
                     value={s.transition ?? ""}
                     onChange={(e) => update(i, { transition: (e.target.value || undefined) as Transition | undefined }, `slides.${i}.transition`)}
                   >
-                    <option value="">{`${CHIP_LABEL(defaultTransition)} (video's)`}</option>
-                    {TRANSITIONS.map((t) => (
-                      <option key={t} value={t}>
-                        {CHIP_LABEL(t)}
-                      </option>
-                    ))}
+                    {/* A chip shows just the name (it is small); the groups say which is the video's own. */}
+                    <optgroup label="The video's transition">
+                      <option value="">{CHIP_LABEL(defaultTransition)}</option>
+                    </optgroup>
+                    <optgroup label="Only after this photo">
+                      {TRANSITIONS.map((t) => (
+                        <option key={t} value={t}>
+                          {CHIP_LABEL(t)}
+                        </option>
+                      ))}
+                    </optgroup>
                   </select>
                 </span>
               )}
