@@ -62,6 +62,8 @@ test("filmstrip: reorder, per-slide transitions seen in the final render, estima
   test.setTimeout(5 * 60_000);
   await composeWith(page, "filmstrip", 3);
   const slides = page.getByTestId("slide");
+  // A slide is titled "Photo N" until the photos have loaded: read the order by the photos' own names.
+  await expect(slides.locator(".photo-title").filter({ hasText: /^\d+\. Photo \d+$/ })).toHaveCount(0);
   const order = await titles(page);
 
   // Reorder with the keyboard buttons, then back by dragging on the filmstrip.

@@ -58,7 +58,9 @@ test("sign up, upload, compose, preview, render, watch, download, delete", async
   const slides = page.getByTestId("slide");
   await expect(slides).toHaveCount(5);
 
-  // Reorder with the keyboard buttons: the first photo moves to second place.
+  // Reorder with the keyboard buttons: the first photo moves to second place. A slide is titled "Photo N" until the
+  // photos have loaded, so the label is read once they have (else it changes under the test).
+  await expect(slides.locator(".photo-title").filter({ hasText: /^\d+\. Photo \d+$/ })).toHaveCount(0);
   const firstLabel = (await slides.nth(0).locator(".photo-title").innerText()).replace(/^\d+\.\s*/, "");
   await slides.nth(0).getByRole("button", { name: /later$/ }).click();
   await expect(slides.nth(1).locator(".photo-title")).toContainText(firstLabel);
