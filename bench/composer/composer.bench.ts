@@ -14,9 +14,9 @@
  * not enforced, except that a parity sample under 0.8 or a missing first frame exits non-zero. --short: 3 s of
  * playback and 6 parity samples; finishes in about a minute on an idle 2-core machine.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "@playwright/test";
@@ -26,6 +26,7 @@ import type { VideoSpec } from "@photoreel/contracts";
 import sharp from "sharp";
 import { startTestStack, trpcHttp, uploadPhotos } from "@photoreel/testkit";
 import { startApiProcess } from "../api/api-process.ts";
+import { ensureWebBuild } from "../api/web-build.ts";
 
 const short = process.argv.includes("--short");
 const PLAY_SECONDS = short ? 3 : 10;
@@ -37,7 +38,7 @@ const failures: string[] = [];
 const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-ensureWebBuild();
+ensureWebBuild(web);
 const t = await startTestStack({ env: { WEB_DIST_DIR: join(web, "dist") } });
 const api = await startApiProcess({ ...t.env, LOG_LEVEL: "silent" });
 const baseUrl = api.baseUrl;
@@ -272,14 +273,4 @@ async function makePhotos(n: number): Promise<{ name: string; path: string; body
     out.push({ name: `photo-${i + 1}.jpg`, path, body });
   }
   return out;
-}
-
-/** Builds the web app when its dist is missing or older than its sources. */
-function ensureWebBuild() {
-  const manifest = join(web, "dist", ".vite", "manifest.json");
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
-  if (existsSync(manifest) && statSync(manifest).mtimeMs > Math.max(newest(join(web, "src")), statSync(join(web, "index.html")).mtimeMs)) return;
-  console.log("building the web app…");
-  execFileSync(process.execPath, [join(web, "node_modules", "vite", "bin", "vite.js"), "build", "--logLevel", "warn"], { cwd: web, stdio: "inherit" });
 }

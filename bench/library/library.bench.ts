@@ -13,16 +13,15 @@
  * and noisy: read the ratios).
  * --short: 200 and 800 photos (seeding thumbnails into the stand-in is the slow part), a shorter time limit.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
 import { chromium, type Page } from "@playwright/test";
 import { keys } from "@photoreel/core";
 import sharp from "sharp";
 import { PASSWORD, startTestStack, trpcHttp } from "@photoreel/testkit";
 import { startApiProcess } from "../api/api-process.ts";
 import { seedPhotos } from "../api/seed.ts";
+import { ensureWebBuild } from "../api/web-build.ts";
 
 const short = process.argv.includes("--short");
 const SIZES = short ? [200, 800] : [1_000, 10_000];
@@ -96,7 +95,7 @@ const FLING_IN_PAGE = `async ({ pxPerMs, maxMs, library, tileSelector }) => {
 
 const failures: string[] = [];
 const started = performance.now();
-ensureWebBuild();
+ensureWebBuild(web);
 const t = await startTestStack({ env: { QUOTA_PHOTOS: "100000000", QUOTA_BYTES: String(2 ** 50), WEB_DIST_DIR: join(web, "dist") } });
 const api = await startApiProcess({ ...t.env, LOG_LEVEL: "silent" });
 const baseUrl = api.baseUrl;
@@ -248,14 +247,4 @@ async function putThumbnails(ownerId: string, ids: string[], thumbs: { landscape
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));
-}
-
-/** Builds the web app when its dist is missing or older than its sources. */
-function ensureWebBuild() {
-  const manifest = join(web, "dist", ".vite", "manifest.json");
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
-  if (existsSync(manifest) && statSync(manifest).mtimeMs > Math.max(newest(join(web, "src")), statSync(join(web, "index.html")).mtimeMs)) return;
-  console.log("building the web app…");
-  execFileSync(process.execPath, [join(web, "node_modules", "vite", "bin", "vite.js"), "build", "--logLevel", "warn"], { cwd: web, stdio: "inherit" });
 }
