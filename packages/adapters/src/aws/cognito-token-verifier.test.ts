@@ -13,6 +13,7 @@ let privateKey: CryptoKey;
 let otherPrivateKey: CryptoKey;
 let publicPem: string;
 let verifier: CognitoTokenVerifier;
+let pinned: Jwks;
 
 const accessClaims = (): JWTPayload => ({
   sub: "0b6e2c2a-1111-4222-8333-444455556666",
@@ -48,7 +49,8 @@ beforeAll(async () => {
   otherPrivateKey = (await generateKeyPair("RS256")).privateKey;
   publicPem = await exportSPKI(pair.publicKey);
   const jwk = { ...(await exportJWK(pair.publicKey)), kid: KID, alg: "RS256", use: "sig" };
-  verifier = new CognitoTokenVerifier({ userPoolId: POOL, clientId: CLIENT }, { keys: [jwk] } as Jwks);
+  pinned = { keys: [jwk] } as Jwks;
+  verifier = new CognitoTokenVerifier({ userPoolId: POOL, clientId: CLIENT }, pinned);
 });
 
 describe("CognitoTokenVerifier (pinned JWKS, tokens minted locally)", () => {
@@ -107,6 +109,27 @@ describe("CognitoTokenVerifier (pinned JWKS, tokens minted locally)", () => {
 
   it("rejects a token with an unknown kid without fetching anything", async () => {
     await expectUnauthorized(await sign(accessClaims(), otherPrivateKey, "unknown-kid"));
+  });
+
+  it("remembers a token that passed until its expiry, by its exact text", async () => {
+    let clock = Date.now();
+    const remembering = new CognitoTokenVerifier({ userPoolId: POOL, clientId: CLIENT }, pinned, () => clock);
+    const exp = now() + 1;
+    const token = await sign({ ...accessClaims(), exp });
+    const first = await remembering.verifyAccessToken(token);
+    // Once the token has really expired, only a remembered verdict can still accept it (the clock says 'before exp').
+    await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 1100));
+    await expectUnauthorized(token);
+    expect(await remembering.verifyAccessToken(token)).toEqual(first);
+    // A copy each time: a caller changing its user cannot change the next request's.
+    (await remembering.verifyAccessToken(token)).groups.push("root");
+    expect((await remembering.verifyAccessToken(token)).groups).toEqual(["admin"]);
+    // At exp by its own clock, it is refused without a second look.
+    clock = exp * 1000;
+    await expect(remembering.verifyAccessToken(token)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    // Another text (its payload changed, the signature kept) is checked afresh, never matched to the remembered one.
+    const [h, , s] = token.split(".");
+    await expect(remembering.verifyAccessToken(`${h}.${b64url({ ...accessClaims(), exp: exp + 3600 })}.${s}`)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 
   it("rejects garbage", async () => {

@@ -28,19 +28,37 @@ function createVerifier(opts: CognitoTokenVerifierOptions, jwks?: Jwks) {
   return verifier;
 }
 
+/** Tokens whose checks have passed, kept until they expire; cleared whole when full (a token is re-verified then). */
+const VERIFIED_MAX_TOKENS = 10_000;
+
 /**
  * TokenVerifier for Cognito access tokens: signature (RS256 keys of the pool), issuer, `client_id`,
  * `token_use: access`, expiry and not-before. Any failure is UNAUTHORIZED with one message.
+ *
+ * A browser sends the same token with every request for its hour of life, and the RSA check plus parsing is the
+ * largest piece of a request's own CPU after the query. So a token that passed is remembered, keyed by its exact
+ * text (the signature covers every other check, so the same text always gets the same verdict), until its `exp`.
+ * Revocation is not this class's concern: the auth service asks the identity provider about liveness.
  */
 export class CognitoTokenVerifier implements TokenVerifier {
   private readonly verifier: AccessVerifier;
+  private readonly verified = new Map<string, { user: VerifiedUser; expiresAtMs: number }>();
 
-  /** `jwks`: pin the keys (stand-ins, tests); without it the pool's JWKS is fetched from AWS on first use. */
-  constructor(opts: CognitoTokenVerifierOptions, jwks?: Jwks) {
+  /**
+   * `jwks`: pin the keys (stand-ins, tests); without it the pool's JWKS is fetched from AWS on first use.
+   * `nowMs`: the clock that expires remembered tokens (tests move it).
+   */
+  constructor(opts: CognitoTokenVerifierOptions, jwks?: Jwks, private readonly nowMs: () => number = Date.now) {
     this.verifier = createVerifier(opts, jwks);
   }
 
   async verifyAccessToken(token: string): Promise<VerifiedUser> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAtMs > this.nowMs()) return { ...known.user, groups: [...known.user.groups] };
+      this.verified.delete(token);
+      throw new DomainError("UNAUTHORIZED", INVALID_SESSION);
+    }
     let payload: Awaited<ReturnType<AccessVerifier["verify"]>>;
     try {
       payload = await this.verifier.verify(token);
@@ -49,7 +67,10 @@ export class CognitoTokenVerifier implements TokenVerifier {
     }
     const groups = payload["cognito:groups"];
     const username = typeof payload.username === "string" ? payload.username : payload.sub;
-    return { sub: payload.sub, username, groups: Array.isArray(groups) ? groups.filter((g) => typeof g === "string") : [] };
+    const user: VerifiedUser = { sub: payload.sub, username, groups: Array.isArray(groups) ? groups.filter((g) => typeof g === "string") : [] };
+    if (this.verified.size >= VERIFIED_MAX_TOKENS) this.verified.clear();
+    this.verified.set(token, { user, expiresAtMs: payload.exp * 1000 });
+    return user;
   }
 }
 
