@@ -1,7 +1,8 @@
 /**
  * API bench: autocannon on loopback against the real API (express + tRPC + aws-jwt-verify + kysely on the real
  * PostgreSQL server, presigning with the AWS SDK) and, in the same run, a bare node:http + pg server answering the
- * same photo-list SQL. One user with 10,000 ready photos and 25 ready videos.
+ * same photo-list SQL, and a framework floor: Express + tRPC answering that SQL with nothing of ours (floor-server.ts).
+ * One user with 10,000 ready photos and 25 ready videos.
  *   pnpm exec tsx bench/api/api.bench.ts [--short]
  * The servers run in child processes, the load generator in this one. Exits non-zero when a response is not 2xx or
  * has the wrong shape (never on speed); the targets are reported, not enforced.
@@ -35,6 +36,10 @@ try {
   children.push(bare);
   const bareReady = await bare.next<{ baseUrl: string; sql: string }>();
   console.log(`baseline: bare node:http + pg (pool 10) at ${bareReady.baseUrl}\n  ${bareReady.sql}`);
+  const floor = startChild(here("./floor-server.ts"), { BARE_DB_URL: ready.dbUrl, BARE_OWNER_ID: ready.ownerId });
+  children.push(floor);
+  const floorReady = await floor.next<{ baseUrl: string }>();
+  console.log(`framework floor: Express 5 + tRPC 11 + zod input + pg (pool 10), the same SQL, no auth/logging/headers/presigning, at ${floorReady.baseUrl}`);
 
   const auth = { authorization: `Bearer ${ready.token}` };
   const q = (input: unknown) => `?input=${encodeURIComponent(JSON.stringify(input))}`;
@@ -48,6 +53,7 @@ try {
   };
   const specs = {
     bare: { ...base, name: "bare node:http+pg list", url: bareReady.baseUrl, method: "GET", path: `/trpc/photos.list${q({ limit: 50 })}`, check: expectCount('"id":"', 50) },
+    floor: { ...base, name: "floor Express+tRPC list", url: floorReady.baseUrl, method: "GET", path: `/trpc/photos.list${q({ limit: 50 })}`, check: expectCount('"id":"', 50) },
     list: { ...base, name: "photos.list (50)", url: ready.baseUrl, method: "GET", path: `/trpc/photos.list${q({ limit: 50 })}`, headers: auth, check: listCheck },
     videos: { ...base, name: "videos.list (20)", url: ready.baseUrl, method: "GET", path: `/trpc/videos.list${q({ limit: 20 })}`, headers: auth, check: expectCount('"videoUrl":"http', 20) },
     me: { ...base, name: "auth.me", url: ready.baseUrl, method: "GET", path: "/trpc/auth.me", headers: auth, check: expectCount(`"id":"${ready.ownerId}"`, 1) },
@@ -65,6 +71,7 @@ try {
     return data.nextCursor ? null : "photos.list has no next page";
   });
   await shapeCheck(specs.bare, (d) => ((d as { items: unknown[] }).items.length === 50 ? null : "bare list is not 50 items"));
+  await shapeCheck(specs.floor, (d) => ((d as { items: unknown[] }).items.length === 50 ? null : "floor list is not 50 items"));
 
   const results: (LoadResult & { cpuMsPerReq: number })[] = [];
   const warm = async (s: LoadSpec, pid: number) => {
@@ -92,11 +99,13 @@ try {
     return r;
   };
 
-  // The list pair is bracketed (bare, API, bare) so drift on this shared machine shows up as a bare-vs-bare gap.
-  const [apiPid, barePid] = [ready.apiPid, bare.proc.pid!];
+  // The list runs are bracketed (bare, floor, API, bare) so drift on this shared machine shows up as a bare-vs-bare gap.
+  const [apiPid, barePid, floorPid] = [ready.apiPid, bare.proc.pid!, floor.proc.pid!];
   await warm(specs.bare, barePid);
+  await warm(specs.floor, floorPid);
   await warm(specs.list, apiPid);
   const bare1 = await run(specs.bare, barePid);
+  const floorRun = await run(specs.floor, floorPid);
   const list = await run(specs.list, apiPid);
   const bare2 = await run({ ...specs.bare, name: "bare node:http+pg list (2)" }, barePid);
   // Where photos.list spends its CPU: the API process's own profile under the same load (not the measured run), before
@@ -110,6 +119,7 @@ try {
   // Light load: the p99 a single user's screen sees, not queueing behind 100 connections.
   const light = { connections: TARGET.lightConnections, seconds: Math.max(2, Math.round(cfg.seconds / 3)) };
   const bareLight = await run({ ...specs.bare, ...light, name: `bare list @${light.connections} conns` }, barePid);
+  const floorLight = await run({ ...specs.floor, ...light, name: `floor list @${light.connections} conns` }, floorPid);
   const listLight = await run({ ...specs.list, ...light, name: `photos.list @${light.connections} conns` }, apiPid);
 
   const { rows } = await api.request<{ rows: { name: string; per: string; wallMs: number; cpuMs: number }[] }>({ cmd: "breakdown", iterations: cfg.breakdown });
@@ -149,8 +159,8 @@ try {
   console.log(
     `\n${"endpoint".padEnd(28)} ${"req/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"max ms".padStart(8)} ${"errors".padStart(7)} ${"cpu ms/req".padStart(11)}  vs bare (req/s, cpu/req)`,
   );
-  for (const r of [bare1, bare2, list, bareLight, listLight, videos, me, uploads]) {
-    const ratio = r === list ? `${fmt((100 * r.rps) / bareRps, 1)}%, ${fmt(r.cpuMsPerReq / bareCpu, 1)}x` : "";
+  for (const r of [bare1, bare2, floorRun, list, bareLight, floorLight, listLight, videos, me, uploads]) {
+    const ratio = r === list || r === floorRun ? `${fmt((100 * r.rps) / bareRps, 1)}%, ${fmt(r.cpuMsPerReq / bareCpu, 1)}x` : "";
     console.log(
       `${r.name.padEnd(28)} ${fmt(r.rps, 0).padStart(8)} ${fmt(r.p50, 2).padStart(8)} ${fmt(r.p99, 2).padStart(8)} ${fmt(r.max, 1).padStart(8)} ${String(errorsOf(r)).padStart(7)} ${fmt(r.cpuMsPerReq, 2).padStart(11)}  ${ratio}`,
     );
@@ -159,7 +169,7 @@ try {
     `(errors = non-2xx + socket errors + timeouts; cpu = the server process only (the stand-ins run in another process), ` +
       `not PostgreSQL's; bare-vs-bare req/s spread ${fmt((100 * Math.abs(bare1.rps - bare2.rps)) / bareRps, 1)}%; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores)`,
   );
-  printWhereTimeGoes({ list, me, bareCpu, rows });
+  printWhereTimeGoes({ list, me, bareCpu, floorCpu: floorRun.cpuMsPerReq, rows });
   const ratio = list.rps / bareRps;
   const bareP99 = (bare1.p99 + bare2.p99) / 2;
   const met = (ok: boolean) => (ok ? "MET" : "MISSED");
@@ -168,6 +178,13 @@ try {
       `p99 at ${cfg.connections} connections <= ${TARGET.p99VsBare}x bare's (${fmt(bareP99, 1)} ms): ${fmt(list.p99, 1)} ms = ${fmt(list.p99 / bareP99, 2)}x ${met(list.p99 <= TARGET.p99VsBare * bareP99)}; ` +
       `p99 at ${TARGET.lightConnections} connections < ${TARGET.p99Light} ms: ${fmt(listLight.p99, 1)} ms ${met(listLight.p99 < TARGET.p99Light)}; ` +
       `zero errors: ${met(results.every((r) => errorsOf(r) === 0))}`,
+  );
+  // What the fixed stack allows: Express + tRPC with nothing of ours, against the same targets.
+  console.log(
+    `framework floor (Express + tRPC, same SQL, nothing of ours) against the same targets: ${fmt((100 * floorRun.rps) / bareRps, 1)}% of bare req/s; ` +
+      `p99 at ${cfg.connections} connections ${fmt(floorRun.p99 / bareP99, 2)}x bare's; p99 at ${TARGET.lightConnections} connections ${fmt(floorLight.p99, 1)} ms` +
+      `\nphotos.list against the floor: ${fmt((100 * list.rps) / floorRun.rps, 1)}% of its req/s, ${fmt(list.cpuMsPerReq / floorRun.cpuMsPerReq, 2)}x its CPU per request; ` +
+      `p99 ${fmt(list.p99 / floorRun.p99, 2)}x at ${cfg.connections} connections, ${fmt(listLight.p99 / floorLight.p99, 2)}x at ${TARGET.lightConnections}`,
   );
 
 } catch (err) {
@@ -213,12 +230,12 @@ function printProfile(endpoint: string, s: ProfileSummary) {
  * (node:http, Express, tRPC, cookies, request logging, the garbage they make). The bare server's whole CPU per
  * request is the yardstick (it does the same SQL and JSON, nothing else).
  */
-function printWhereTimeGoes(m: { list: LoadResult & { cpuMsPerReq: number }; me: LoadResult & { cpuMsPerReq: number }; bareCpu: number; rows: { name: string; cpuMs: number }[] }) {
+function printWhereTimeGoes(m: { list: LoadResult & { cpuMsPerReq: number }; me: LoadResult & { cpuMsPerReq: number }; bareCpu: number; floorCpu: number; rows: { name: string; cpuMs: number }[] }) {
   const cpu = (prefix: string) => m.rows.find((r) => r.name.startsWith(prefix))?.cpuMs ?? 0;
   const auth = cpu("auth: resolveSession");
   const line = (name: string, ms: number, total: number) => console.log(`  ${name.padEnd(60)} ${fmt(ms, 3).padStart(8)} ms  ${fmt((100 * ms) / total, 0).padStart(3)}%`);
   const report = (title: string, total: number, pieces: [string, number][]) => {
-    console.log(`\n${title}: ${fmt(total, 3)} ms CPU per request in the API process under load (bare server: ${fmt(m.bareCpu, 3)} ms)`);
+    console.log(`\n${title}: ${fmt(total, 3)} ms CPU per request in the API process under load (bare server: ${fmt(m.bareCpu, 3)} ms; Express + tRPC floor: ${fmt(m.floorCpu, 3)} ms)`);
     const rest = total - pieces.reduce((a, [, ms]) => a + ms, 0);
     for (const [name, ms] of pieces) line(name, ms, total);
     if (rest >= 0) line("the rest: node:http, Express, tRPC, cookies, logging, GC", rest, total);

@@ -15,7 +15,7 @@ const LIST_COLUMNS = [
 ] as const;
 
 /** The statement photos.list runs (sort "uploaded", no cursor, limit 50 -> 51 rows). */
-function listSql(ownerId: string, limit: number) {
+export function listSql(ownerId: string, limit: number) {
   const compiler = new Kysely<{ photos: Record<(typeof LIST_COLUMNS)[number], unknown> }>({
     dialect: {
       createAdapter: () => new PostgresAdapter(),
@@ -28,32 +28,36 @@ function listSql(ownerId: string, limit: number) {
   return { text: q.sql, values: [...q.parameters] };
 }
 
-const [dbUrl, ownerId] = [process.env.BARE_DB_URL!, process.env.BARE_OWNER_ID!];
-const pool = new pg.Pool({ connectionString: dbUrl, max: 10 });
-const { text, values } = listSql(ownerId, 50);
-const server = http.createServer((req, res) => {
-  if (!req.url?.startsWith("/trpc/photos.list")) {
-    res.writeHead(404).end();
-    return;
-  }
-  pool.query(text, values).then(
-    ({ rows }) => {
-      const items = rows.slice(0, 50);
-      const last = items.at(-1) as { created_at: Date; id: string } | undefined;
-      const nextCursor = rows.length > 50 && last ? Buffer.from(JSON.stringify([last.created_at.toISOString(), last.id])).toString("base64url") : null;
-      const body = JSON.stringify({ result: { data: { items, nextCursor } } });
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
-    },
-    (err: unknown) => {
-      res.writeHead(500).end(String(err));
-    },
-  );
-});
-server.listen(0, "127.0.0.1");
-await once(server, "listening");
-process.send!({ kind: "ready", baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, sql: text });
-process.on("message", () => {
-  server.close();
-  server.closeAllConnections();
-  void pool.end().then(() => process.exit(0));
-});
+if (import.meta.main) await serve();
+
+async function serve() {
+  const [dbUrl, ownerId] = [process.env.BARE_DB_URL!, process.env.BARE_OWNER_ID!];
+  const pool = new pg.Pool({ connectionString: dbUrl, max: 10 });
+  const { text, values } = listSql(ownerId, 50);
+  const server = http.createServer((req, res) => {
+    if (!req.url?.startsWith("/trpc/photos.list")) {
+      res.writeHead(404).end();
+      return;
+    }
+    pool.query(text, values).then(
+      ({ rows }) => {
+        const items = rows.slice(0, 50);
+        const last = items.at(-1) as { created_at: Date; id: string } | undefined;
+        const nextCursor = rows.length > 50 && last ? Buffer.from(JSON.stringify([last.created_at.toISOString(), last.id])).toString("base64url") : null;
+        const body = JSON.stringify({ result: { data: { items, nextCursor } } });
+        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
+      },
+      (err: unknown) => {
+        res.writeHead(500).end(String(err));
+      },
+    );
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  process.send!({ kind: "ready", baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, sql: text });
+  process.on("message", () => {
+    server.close();
+    server.closeAllConnections();
+    void pool.end().then(() => process.exit(0));
+  });
+}

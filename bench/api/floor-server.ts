@@ -1,0 +1,42 @@
+/**
+ * Child process of api.bench.ts: the framework floor. The same query and JSON as the bare server (bare-server.ts),
+ * but answered through the stack the API is built on (Express 5 + tRPC 11's Express adapter + a zod input), with
+ * nothing of the API's own: no auth, no logging, no security headers, no presigning. What is left between this and
+ * the bare server is what Express and tRPC cost per request; what is left between this and the API is ours.
+ */
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import { initTRPC } from "@trpc/server";
+import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import express from "express";
+import pg from "pg";
+import { z } from "zod";
+import { listSql } from "./bare-server.ts";
+
+const [dbUrl, ownerId] = [process.env.BARE_DB_URL!, process.env.BARE_OWNER_ID!];
+const pool = new pg.Pool({ connectionString: dbUrl, max: 10 });
+const statements = new Map<number, ReturnType<typeof listSql>>();
+const t = initTRPC.create();
+const router = t.router({
+  photos: t.router({
+    list: t.procedure.input(z.object({ limit: z.number().int().min(1).max(100) })).query(async ({ input }) => {
+      if (!statements.has(input.limit)) statements.set(input.limit, listSql(ownerId, input.limit));
+      const { text, values } = statements.get(input.limit)!;
+      const { rows } = await pool.query(text, values);
+      const items = rows.slice(0, input.limit);
+      const last = items.at(-1) as { created_at: Date; id: string } | undefined;
+      return { items, nextCursor: rows.length > input.limit && last ? Buffer.from(JSON.stringify([last.created_at.toISOString(), last.id])).toString("base64url") : null };
+    }),
+  }),
+});
+const app = express();
+if (process.env.FLOOR_MODE === "express") app.get("/trpc/photos.list", (_req, res, next) => void router.createCaller({}).photos.list({ limit: 50 }).then((data) => res.json({ result: { data } }), next));
+else app.use("/trpc", createExpressMiddleware({ router }));
+const server = app.listen(0, "127.0.0.1");
+await once(server, "listening");
+process.send!({ kind: "ready", baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+process.on("message", () => {
+  server.close();
+  server.closeAllConnections();
+  void pool.end().then(() => process.exit(0));
+});
