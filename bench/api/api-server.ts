@@ -84,7 +84,7 @@ async function breakdown(n: number) {
   const listed = { result: { data: await t.app.services.photos.list(user.sub, opts) } };
   const presigner = reusedPresigner();
   return [
-    await time("auth: verifyAccessToken (aws-jwt-verify)", "request", n, () => t.app.verifier.verifyAccessToken(token)),
+    await time("auth: verifyAccessToken (remembered token)", "request", n, () => t.app.verifier.verifyAccessToken(token)),
     await time("auth: users.ensure (upsert + select)", "request", n, () => d.users.ensure(user.sub, user.username)),
     await time("auth: resolveSession total (liveness cached)", "request", n, () => t.app.services.auth.resolveSession(token)),
     await time("db: photos repository list (51 rows)", "request", n, () => d.photos.list(user.sub, opts)),
