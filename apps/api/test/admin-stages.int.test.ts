@@ -1,6 +1,6 @@
 import { RENDER_STAGES, type StageSeconds } from "@photoreel/contracts";
 import { uuidv7, type VideoJob } from "@photoreel/core";
-import { draftSpec } from "@photoreel/testkit";
+import { draftSpec } from "@photoreel/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./harness";
 

@@ -5,8 +5,9 @@ import { startThrowawayPostgres } from "@photoreel/db/testing";
 import { keys } from "@photoreel/core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, trpcHttp, type TestStack } from "./harness";
-import { draftSpec, postForm, uploadPhotos, spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
+import { startTestStack, trpcHttp, type TestStack, WORKER } from "./harness";
+import { draftSpec, postForm, uploadPhotos } from "@photoreel/api/testing";
+import { spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
 
 const WORKER_ENV = { RENDER_VISIBILITY_TIMEOUT: "10", RENDER_STALE_SECONDS: "5", SWEEP_INTERVAL_SECONDS: "1", RESEND_AFTER_SECONDS: "2", WORKER_SHUTDOWN_GRACE_SECONDS: "1" };
 
@@ -44,7 +45,7 @@ describe("faults in the render pipeline", () => {
     for (let i = 0; i < 3; i++) ids.push((await alice.caller.videos.create(spec())).id);
     await t.stack.restart("sqs"); // in-memory queue: the three messages are gone
     expect((await t.app.adapters.queue.depth("render")).visible).toBe(0);
-    worker = spawnWorker(t.env);
+    worker = spawnWorker(WORKER, t.env);
     await allReady(ids, 90_000);
     for (const id of ids) expect(await outputs(id)).toEqual([keys.poster(alice.user.sub, id), keys.video(alice.user.sub, id)]);
     expect(worker.logs.some((l) => l.includes('"resent"'))).toBe(true);
@@ -60,7 +61,7 @@ describe("faults in the render pipeline", () => {
       worker!.child.kill("SIGKILL");
       await worker!.exited;
       kills++;
-      worker = spawnWorker(t.env);
+      worker = spawnWorker(WORKER, t.env);
     }
     await allReady(ids, 150_000);
     for (const id of ids) expect(await outputs(id)).toEqual([keys.poster(alice.user.sub, id), keys.video(alice.user.sub, id)]);
@@ -76,7 +77,7 @@ describe("faults in the render pipeline", () => {
     // It exits once its consumers' last long polls (10 s at most) have answered: see apps/worker/test/shutdown.
     expect(await worker!.exited).toBe(0);
     expect(Date.now() - t0).toBeLessThan(16_000);
-    worker = spawnWorker(t.env);
+    worker = spawnWorker(WORKER, t.env);
     await allReady([v.id], 120_000);
     expect(await outputs(v.id)).toHaveLength(2);
   }, 180_000);
@@ -86,7 +87,7 @@ describe("faults in the render pipeline", () => {
     await worker!.exited;
     const v = await alice.caller.videos.create(spec());
     await t.stack.pause("s3");
-    worker = spawnWorker(t.env);
+    worker = spawnWorker(WORKER, t.env);
     await until("a failed attempt", async () => worker!.logs.some((l) => l.includes("will be redelivered")), 30_000);
     await t.stack.resume("s3");
     await allReady([v.id], 90_000);
@@ -119,12 +120,12 @@ describe("faults in the render pipeline", () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "no-x264-"));
     const fake = path.join(dir, "ffmpeg");
     await writeFile(fake, `#!/bin/sh\nexec ffmpeg "$@" | grep -v libx264\n`, { mode: 0o755 });
-    const broken = spawnWorker({ ...t.env, FFMPEG_PATH: fake });
+    const broken = spawnWorker(WORKER, { ...t.env, FFMPEG_PATH: fake });
     expect(await broken.exited).toBe(1);
     expect(broken.logs.join("\n")).toMatch(/FFmpeg at .* lacks encoder libx264/);
     expect((await alice.caller.videos.get({ id: v.id })).status).toBe("QUEUED");
     await rm(dir, { recursive: true, force: true });
-    worker = spawnWorker(t.env);
+    worker = spawnWorker(WORKER, t.env);
     await allReady([v.id], 90_000);
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { draftSpec, uploadPhotos } from "@photoreel/testkit";
+import { draftSpec, uploadPhotos } from "@photoreel/api/testing";
 import { startTestStack, type TestStack } from "./harness";
 
 let t: TestStack;

@@ -1,16 +1,22 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
-import { startTestStack as startServiceStack, type TestStack as ServiceStack } from "@photoreel/testkit";
+import { fileURLToPath } from "node:url";
+import { startTestStack as startServiceStack, type TestStack as ServiceStack } from "@photoreel/api/testing";
 import { pino } from "pino";
 import { createHttpApp } from "../src/http/app";
 
-export { PASSWORD, trpcHttp } from "@photoreel/testkit";
+/** The worker's entries as its package names them: its source, and the bundle its image runs (`pnpm --filter @photoreel/worker build`). */
+export const WORKER = fileURLToPath(import.meta.resolve("@photoreel/worker/main"));
+export const WORKER_BUNDLE = fileURLToPath(import.meta.resolve("@photoreel/worker/bundle"));
+
+export { PASSWORD } from "@photoreel/api/testing";
+export { trpcHttp } from "@photoreel/testkit";
 
 export interface TestStack extends ServiceStack {
   baseUrl: string;
 }
 
-/** The test kit's stack (stand-ins, a fresh database, the API's services) with the API's HTTP app on a free port. */
+/** The router's test stack (stand-ins, a fresh database, the API's services, callers) with the API's HTTP app on a free port. */
 export async function startTestStack(opts: Parameters<typeof startServiceStack>[0] = {}): Promise<TestStack> {
   const t = await startServiceStack(opts);
   const server = createHttpApp(t.app, pino({ level: "silent" })).listen(0, "127.0.0.1");

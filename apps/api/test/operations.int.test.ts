@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sharp from "sharp";
 import { keys } from "@photoreel/core";
 import { startTestStack, type TestStack } from "./harness";
-import { uploadPhotos } from "@photoreel/testkit";
+import { uploadPhotos } from "@photoreel/api/testing";
 
 let t: TestStack;
 beforeAll(async () => {

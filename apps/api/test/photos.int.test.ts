@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./harness";
-import { postForm, uploadPhotos } from "@photoreel/testkit";
+import { postForm, uploadPhotos } from "@photoreel/api/testing";
 
 let t: TestStack;
 beforeAll(async () => {

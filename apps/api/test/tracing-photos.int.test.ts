@@ -1,5 +1,6 @@
 import { initTelemetry, type Telemetry } from "@photoreel/bootstrap";
-import { startOtlpReceiver, until, uploadPhotos, type OtlpReceiver } from "@photoreel/testkit";
+import { uploadPhotos } from "@photoreel/api/testing";
+import { startOtlpReceiver, until, type OtlpReceiver } from "@photoreel/testkit";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./harness";
