@@ -7,11 +7,11 @@ import { createHash } from "node:crypto";
 import { composePhotoProcessor } from "@photoreel/bootstrap/photo-processor";
 import { keys } from "@photoreel/core";
 import { flatWav, pngBomb } from "@photoreel/images/testing";
-import { draftSpec, postForm } from "@photoreel/api/testing";
+import { draftSpec, postForm, startTestStack, type TestStack } from "@photoreel/api/testing";
 import { spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack, WORKER } from "./harness";
+import { WORKER } from "./entries";
 
 // #13 §2: what renders is exactly what was checked. The upload form stays valid for minutes, so each test posts it
 // again after the check (an SVG, a 256-megapixel PNG, a playlist) and looks at what the worker and the records see.

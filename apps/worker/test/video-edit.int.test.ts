@@ -6,9 +6,9 @@ import { promisify } from "node:util";
 import { keys } from "@photoreel/core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { draftSpec, postForm, uploadPhotos } from "@photoreel/api/testing";
+import { draftSpec, postForm, uploadPhotos, startTestStack, type TestStack } from "@photoreel/api/testing";
 import { spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
-import { startTestStack, type TestStack, WORKER } from "./harness";
+import { WORKER } from "./entries";
 
 const exec = promisify(execFile);
 let t: TestStack;

@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { clickTrack } from "@photoreel/images/testing";
-import { draftSpec, postForm, uploadPhotos } from "@photoreel/api/testing";
+import { draftSpec, postForm, uploadPhotos, startTestStack, type TestStack } from "@photoreel/api/testing";
 import { spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack, WORKER } from "./harness";
+import { WORKER } from "./entries";
 
 // Issue 16 "Cut on the beat", end to end: a click track at a known tempo is uploaded (its beats are found once,
 // at completion), a video asks to cut on the beat, the worker renders it, and the cuts measured in the output

@@ -9,8 +9,8 @@ import type { VideoSpecInput } from "@photoreel/contracts";
 import { keys } from "@photoreel/core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack, WORKER } from "./harness";
-import { draftSpec, uploadPhotos } from "@photoreel/api/testing";
+import { WORKER } from "./entries";
+import { draftSpec, uploadPhotos, startTestStack, type TestStack } from "@photoreel/api/testing";
 import { spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
 
 const exec = promisify(execFile);

@@ -6,8 +6,8 @@ import { promisify } from "node:util";
 import { phoneAvif, phoneHeic, phonePicture, quadrantColours, QUADRANTS } from "@photoreel/images/testing";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack, WORKER } from "./harness";
-import { draftSpec, uploadPhotos } from "@photoreel/api/testing";
+import { WORKER } from "./entries";
+import { draftSpec, uploadPhotos, startTestStack, type TestStack } from "@photoreel/api/testing";
 import { spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
 
 const exec = promisify(execFile);

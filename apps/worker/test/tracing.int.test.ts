@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { initTelemetry, type Telemetry } from "@photoreel/bootstrap";
-import { draftSpec, postForm, uploadPhotos } from "@photoreel/api/testing";
+import { draftSpec, postForm, uploadPhotos, startTestStack, type TestStack } from "@photoreel/api/testing";
 import { spawnWorker, startOtlpReceiver, until, type OtlpReceiver, type WorkerProcess } from "@photoreel/testkit";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack, WORKER } from "./harness";
+import { WORKER } from "./entries";
 
 const exec = promisify(execFile);
 

@@ -5,8 +5,8 @@ import { promisify } from "node:util";
 import { buildHeif, codedImage, heifEnc, props } from "@photoreel/images/testing";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack, WORKER_BUNDLE } from "./harness";
-import { draftSpec, uploadPhotos } from "@photoreel/api/testing";
+import { WORKER_BUNDLE } from "./entries";
+import { draftSpec, uploadPhotos, startTestStack, type TestStack } from "@photoreel/api/testing";
 import { spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
 
 const exec = promisify(execFile);
