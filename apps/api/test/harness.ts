@@ -5,9 +5,8 @@ import { startTestStack as startServiceStack, type TestStack as ServiceStack } f
 import { pino } from "pino";
 import { createHttpApp } from "../src/http/app";
 
-/** The worker's entries as its package names them: its source, and the bundle its image runs (`pnpm --filter @photoreel/worker build`). */
+/** The worker app's source entry as its package names it, for tests that run the worker beside the HTTP app. */
 export const WORKER = fileURLToPath(import.meta.resolve("@photoreel/worker/main"));
-export const WORKER_BUNDLE = fileURLToPath(import.meta.resolve("@photoreel/worker/bundle"));
 
 export { PASSWORD } from "@photoreel/api/testing";
 export { trpcHttp } from "@photoreel/testkit";
