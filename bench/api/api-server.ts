@@ -9,7 +9,7 @@ import { createHash, createHmac } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { S3RequestPresigner } from "@aws-sdk/s3-request-presigner";
 import { keys } from "@photoreel/core";
-import { startTestStack } from "@photoreel/testkit";
+import { startTestStack } from "@photoreel/api/testing";
 import { startApiProcess } from "./api-process.ts";
 import { seedPhotos, seedVideos } from "./seed.ts";
 

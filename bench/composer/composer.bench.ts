@@ -24,7 +24,8 @@ import { planTimeline, type Timeline } from "@photoreel/timeline";
 import { renderProfile, renderVideo } from "@photoreel/render";
 import type { VideoSpec } from "@photoreel/contracts";
 import sharp from "sharp";
-import { startTestStack, trpcHttp, uploadPhotos } from "@photoreel/testkit";
+import { startTestStack, uploadPhotos } from "@photoreel/api/testing";
+import { trpcHttp } from "@photoreel/testkit";
 import { startApiProcess } from "../api/api-process.ts";
 import { ensureWebBuild } from "../api/web-build.ts";
 

@@ -11,9 +11,14 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { VideoJob } from "@photoreel/core";
-import { draftSpec, spawnWorker, startTestStack, until, uploadPhotos, type TestStack, type WorkerProcess } from "@photoreel/testkit";
+import { draftSpec, startTestStack, uploadPhotos, type TestStack } from "@photoreel/api/testing";
+import { spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
 import { makePhoto } from "../render/photos.ts";
+
+// The worker app from source, as the worker package names it.
+const WORKER = fileURLToPath(import.meta.resolve("@photoreel/worker/main"));
 
 const short = process.argv.includes("--short");
 // Long: 30 photos x 5 s (a 2.4-minute video); short: 3 photos x 2 s (5 s), as in the pipeline bench. Short mode
@@ -47,7 +52,7 @@ async function stopWorkers() {
 }
 
 async function round(stack: TestStack, bodies: Buffer[], cap: number): Promise<Round> {
-  workers = Array.from({ length: WORKERS }, (_, i) => spawnWorker({ ...stack.env, WORKER_CONCURRENCY: "1", RENDER_MAX_PER_USER: String(cap), WORKER_ID: `w${i}` }));
+  workers = Array.from({ length: WORKERS }, (_, i) => spawnWorker(WORKER, { ...stack.env, WORKER_CONCURRENCY: "1", RENDER_MAX_PER_USER: String(cap), WORKER_ID: `w${i}` }));
   await until("workers polling", async () => workers.every((w) => w.logs.some((l) => l.includes("worker polling"))), 60_000, 100);
   const files = (n: number) => Array.from({ length: n }, (_, k) => ({ name: `p${k}.jpg`, type: "image/jpeg", body: bodies[k % bodies.length]! }));
   const heavy = await stack.signUp();

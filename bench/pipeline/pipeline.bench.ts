@@ -8,12 +8,17 @@
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { createCaller, createInnerContext, memorySession } from "@photoreel/api";
 import { VideoSpecSchema } from "@photoreel/contracts";
 import { keys } from "@photoreel/core";
 import { renderProfile, renderVideo } from "@photoreel/render";
-import { draftSpec, PASSWORD, spawnWorker, startTestStack, until, uploadPhotos, type TestStack, type WorkerProcess } from "@photoreel/testkit";
+import { draftSpec, PASSWORD, startTestStack, uploadPhotos, type TestStack } from "@photoreel/api/testing";
+import { spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
 import { makePhoto } from "../render/photos.ts";
+
+// The worker app from source, as the worker package names it.
+const WORKER = fileURLToPath(import.meta.resolve("@photoreel/worker/main"));
 
 const short = process.argv.includes("--short");
 const cfg = short ? { users: 4, videosPerUser: 3, baselineRuns: 1, timeoutMin: 10 } : { users: 20, videosPerUser: 10, baselineRuns: 3, timeoutMin: 40 };
@@ -57,7 +62,7 @@ try {
   const tStack = performance.now();
   t = await startTestStack({ env: { WORKER_CONCURRENCY: "1", QUOTA_PHOTOS: "100000" } });
   const stack = t;
-  for (let i = 0; i < WORKERS; i++) workers.push(spawnWorker(stack.env));
+  for (let i = 0; i < WORKERS; i++) workers.push(spawnWorker(WORKER, stack.env));
   await until("workers polling", async () => workers.every((w) => w.logs.some((l) => l.includes("worker polling"))), 60_000, 100);
   console.log(`stack + ${WORKERS} workers up in ${((performance.now() - tStack) / 1000).toFixed(1)} s`);
 

@@ -8,9 +8,14 @@ import { execFile } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
 import { WORKER_PROCESS_ENV } from "@photoreel/config";
-import { BUNDLED_WORKER, spawnWorker, startTestStack, until, uploadPhotos } from "@photoreel/testkit";
+import { startTestStack, uploadPhotos } from "@photoreel/api/testing";
+import { spawnWorker, until } from "@photoreel/testkit";
 import { sampleTreeRss, treeRss } from "./proc-tree.ts";
+
+// The bundle the worker image runs, as the worker package names it.
+const WORKER_BUNDLE = fileURLToPath(import.meta.resolve("@photoreel/worker/bundle"));
 
 export interface WorkerMemoryRun {
   /** Seconds from create to READY. */
@@ -32,9 +37,9 @@ export async function measureWorkerMemory(opts: {
   spec: { resolution: "720p" | "1080p" | "2160p"; secondsPerPhoto: number };
   dir: string;
 }): Promise<WorkerMemoryRun> {
-  await promisify(execFile)("pnpm", ["run", "build"], { cwd: path.dirname(path.dirname(BUNDLED_WORKER)) });
+  await promisify(execFile)("pnpm", ["run", "build"], { cwd: path.dirname(path.dirname(WORKER_BUNDLE)) });
   const t = await startTestStack({ env: { QUOTA_PHOTOS: "100000", QUOTA_BYTES: String(2 ** 40) } });
-  const worker = spawnWorker({ ...t.env, ...WORKER_PROCESS_ENV }, { bundled: true });
+  const worker = spawnWorker(WORKER_BUNDLE, { ...t.env, ...WORKER_PROCESS_ENV });
   try {
     const { caller } = await t.signUp();
     // Each upload must be a distinct file (the library refuses duplicates): a JPEG comment right after the SOI

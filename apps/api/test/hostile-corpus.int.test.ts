@@ -2,7 +2,7 @@ import { buildHeif, codedImage, gridData, heicLike, heifEnc, hostileExifBlock, j
 import sharp from "sharp";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./harness";
-import { postForm } from "@photoreel/testkit";
+import { postForm } from "@photoreel/api/testing";
 
 let t: TestStack;
 beforeAll(async () => {

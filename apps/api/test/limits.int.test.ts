@@ -4,7 +4,7 @@ import { sql } from "kysely";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, trpcHttp, type TestStack } from "./harness";
-import { draftSpec, uploadPhotos } from "@photoreel/testkit";
+import { draftSpec, uploadPhotos } from "@photoreel/api/testing";
 
 // Limits that hold under concurrency (issue 13 §3): each test fires 50 calls at once over HTTP, as a hostile
 // client would, and counts what got through. No worker runs, so admitted jobs stay QUEUED.

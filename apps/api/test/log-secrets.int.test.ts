@@ -2,8 +2,10 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { createLogger } from "@photoreel/bootstrap";
-import { draftSpec, PASSWORD, postForm, spawnWorker, startTestStack, trpcHttp, until, type TestStack, type WorkerProcess } from "@photoreel/testkit";
+import { draftSpec, PASSWORD, postForm, startTestStack, type TestStack } from "@photoreel/api/testing";
+import { spawnWorker, trpcHttp, until, type WorkerProcess } from "@photoreel/testkit";
 import sharp from "sharp";
+import { WORKER } from "./harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpApp } from "../src/http/app";
 
@@ -26,7 +28,7 @@ let close: () => void;
 
 beforeAll(async () => {
   t = await startTestStack({ log: createLogger({ app: "thumbnailer", level: "debug", destination: capture(lines.thumbnailer) }) });
-  worker = spawnWorker(t.env);
+  worker = spawnWorker(WORKER, t.env);
   const server = createHttpApp(t.app, createLogger({ app: "api", level: "debug", destination: capture(lines.api) })).listen(0, "127.0.0.1");
   await once(server, "listening");
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

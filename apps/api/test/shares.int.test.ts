@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { VideoSpecSchema } from "@photoreel/contracts";
 import { keys, type VideoJob } from "@photoreel/core";
-import { draftSpec } from "@photoreel/testkit";
+import { draftSpec } from "@photoreel/api/testing";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./harness";

@@ -1,10 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { readEnvironment } from "@photoreel/config";
-
-// The worker package names its entries: its source, and the bundle its image runs (`pnpm --filter @photoreel/worker build`).
-const WORKER = fileURLToPath(import.meta.resolve("@photoreel/worker/main"));
-export const BUNDLED_WORKER = fileURLToPath(import.meta.resolve("@photoreel/worker/bundle"));
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -13,12 +8,14 @@ export interface WorkerProcess {
 }
 
 /**
- * Runs the worker app as its own process (as on ECS and in the embedded start), pointed at the test stack: from
- * source by default, or the bundle the worker image runs.
+ * Runs the worker app as its own process (as on ECS and in the embedded start), pointed at the test stack. `entry`
+ * is one the worker package names: its source (`@photoreel/worker/main`, run through tsx) or the bundle its image runs
+ * (`@photoreel/worker/bundle`, a .js file). The caller resolves it: this kit does not depend on the worker, so the
+ * worker's own tests can use it without a package cycle.
  */
-export function spawnWorker(env: Record<string, string>, opts: { bundled?: boolean } = {}): WorkerProcess {
+export function spawnWorker(entry: string, env: Record<string, string>): WorkerProcess {
   const logs: string[] = [];
-  const child = spawn(process.execPath, opts.bundled ? ["--enable-source-maps", BUNDLED_WORKER] : ["--import", "tsx", WORKER], {
+  const child = spawn(process.execPath, entry.endsWith(".ts") ? ["--import", "tsx", entry] : ["--enable-source-maps", entry], {
     env: { ...readEnvironment(), ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
   });

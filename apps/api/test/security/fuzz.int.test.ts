@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../harness";
-import { uploadPhotos } from "@photoreel/testkit";
+import { uploadPhotos } from "@photoreel/api/testing";
 import { callProcedure, listProcedures, mapLimit, randomIds, sampleInputs, type HttpAnswer, type ProcedureInfo } from "./procedures";
 
 type Account = Awaited<ReturnType<TestStack["signUp"]>>;

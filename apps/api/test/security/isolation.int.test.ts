@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "../harness";
-import { postForm, uploadPhotos } from "@photoreel/testkit";
+import { postForm, uploadPhotos } from "@photoreel/api/testing";
 import { DESTRUCTIVE_PROCEDURES, PUBLIC_PROCEDURES, callProcedure, idLikeFields, listProcedures, mapLimit, sampleInputs, type ProcedureInfo, type SampleIds } from "./procedures";
 
 const exec = promisify(execFile);

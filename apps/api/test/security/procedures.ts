@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { appRouter } from "@photoreel/api";
 import type { VideoSpecInput } from "@photoreel/contracts";
-import { draftSpec } from "@photoreel/testkit";
+import { draftSpec } from "@photoreel/api/testing";
 
 /** The bits of a zod v4 schema the generated suites read; kept structural so the tests need no zod internals. */
 export interface InputSchema {

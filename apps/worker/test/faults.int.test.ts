@@ -1,12 +1,12 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { startThrowawayPostgres } from "@photoreel/db/testing";
 import { keys } from "@photoreel/core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, trpcHttp, type TestStack } from "./harness";
-import { draftSpec, postForm, uploadPhotos, spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
+import { WORKER } from "./entries";
+import { draftSpec, postForm, uploadPhotos, startTestStack, type TestStack } from "@photoreel/api/testing";
+import { spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
 
 const WORKER_ENV = { RENDER_VISIBILITY_TIMEOUT: "10", RENDER_STALE_SECONDS: "5", SWEEP_INTERVAL_SECONDS: "1", RESEND_AFTER_SECONDS: "2", WORKER_SHUTDOWN_GRACE_SECONDS: "1" };
 
@@ -44,7 +44,7 @@ describe("faults in the render pipeline", () => {
     for (let i = 0; i < 3; i++) ids.push((await alice.caller.videos.create(spec())).id);
     await t.stack.restart("sqs"); // in-memory queue: the three messages are gone
     expect((await t.app.adapters.queue.depth("render")).visible).toBe(0);
-    worker = spawnWorker(t.env);
+    worker = spawnWorker(WORKER, t.env);
     await allReady(ids, 90_000);
     for (const id of ids) expect(await outputs(id)).toEqual([keys.poster(alice.user.sub, id), keys.video(alice.user.sub, id)]);
     expect(worker.logs.some((l) => l.includes('"resent"'))).toBe(true);
@@ -60,7 +60,7 @@ describe("faults in the render pipeline", () => {
       worker!.child.kill("SIGKILL");
       await worker!.exited;
       kills++;
-      worker = spawnWorker(t.env);
+      worker = spawnWorker(WORKER, t.env);
     }
     await allReady(ids, 150_000);
     for (const id of ids) expect(await outputs(id)).toEqual([keys.poster(alice.user.sub, id), keys.video(alice.user.sub, id)]);
@@ -76,7 +76,7 @@ describe("faults in the render pipeline", () => {
     // It exits once its consumers' last long polls (10 s at most) have answered: see apps/worker/test/shutdown.
     expect(await worker!.exited).toBe(0);
     expect(Date.now() - t0).toBeLessThan(16_000);
-    worker = spawnWorker(t.env);
+    worker = spawnWorker(WORKER, t.env);
     await allReady([v.id], 120_000);
     expect(await outputs(v.id)).toHaveLength(2);
   }, 180_000);
@@ -86,7 +86,7 @@ describe("faults in the render pipeline", () => {
     await worker!.exited;
     const v = await alice.caller.videos.create(spec());
     await t.stack.pause("s3");
-    worker = spawnWorker(t.env);
+    worker = spawnWorker(WORKER, t.env);
     await until("a failed attempt", async () => worker!.logs.some((l) => l.includes("will be redelivered")), 30_000);
     await t.stack.resume("s3");
     await allReady([v.id], 90_000);
@@ -119,63 +119,12 @@ describe("faults in the render pipeline", () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "no-x264-"));
     const fake = path.join(dir, "ffmpeg");
     await writeFile(fake, `#!/bin/sh\nexec ffmpeg "$@" | grep -v libx264\n`, { mode: 0o755 });
-    const broken = spawnWorker({ ...t.env, FFMPEG_PATH: fake });
+    const broken = spawnWorker(WORKER, { ...t.env, FFMPEG_PATH: fake });
     expect(await broken.exited).toBe(1);
     expect(broken.logs.join("\n")).toMatch(/FFmpeg at .* lacks encoder libx264/);
     expect((await alice.caller.videos.get({ id: v.id })).status).toBe("QUEUED");
     await rm(dir, { recursive: true, force: true });
-    worker = spawnWorker(t.env);
+    worker = spawnWorker(WORKER, t.env);
     await allReady([v.id], 90_000);
   }, 120_000);
-});
-
-describe("the database restarts during a burst of requests", () => {
-  let pg: Awaited<ReturnType<typeof startThrowawayPostgres>>;
-  let t: TestStack;
-  beforeAll(async () => {
-    pg = await startThrowawayPostgres();
-    // The burst makes as many 10-photo batches as the machine manages in 4 s; a quiet one went past the default
-    // photo quota, which answers PRECONDITION_FAILED rather than the outage under test.
-    t = await startTestStack({ databaseUrl: pg.url, env: { QUOTA_PHOTOS: "1000000" } });
-  }, 60_000);
-  afterAll(async () => {
-    await t?.stop();
-    await pg?.stop();
-  });
-
-  it("fails cleanly with a retryable error, recovers, and leaves no half-written batch", async () => {
-    const { accessToken } = await t.signUp();
-    const statuses: number[] = [];
-    const okBatches = new Set<number>();
-    let n = 0;
-    const fire = async () => {
-      const batch = n++;
-      const files = Array.from({ length: 10 }, (_, i) => ({ filename: `b${batch}-${i}.jpg`, contentType: "image/jpeg", bytes: 1000 }));
-      const res = await trpcHttp(t.baseUrl, "photos.createUploads", { files }, { token: accessToken });
-      statuses.push(res.status);
-      if (res.status === 200) okBatches.add(batch);
-      else expect(res.body.error?.data.code).toBe("SERVICE_UNAVAILABLE");
-    };
-    const burst = (async () => {
-      const end = Date.now() + 4000;
-      while (Date.now() < end) await Promise.all([fire(), fire(), fire(), fire()]);
-    })();
-    await new Promise((r) => setTimeout(r, 1000));
-    await pg.restart();
-    await burst;
-    expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
-    expect(statuses).toContain(200);
-    // The pool recovered: a fresh request succeeds.
-    await fire();
-    expect(statuses.at(-1)).toBe(200);
-    // Every batch is all or nothing.
-    const { rows } = await (await import("kysely")).sql<{ name: string }>`select filename as name from photos`.execute(t.app.db);
-    const perBatch = new Map<number, number>();
-    for (const r of rows) {
-      const b = Number(/^b(\d+)-/.exec(r.name)![1]);
-      perBatch.set(b, (perBatch.get(b) ?? 0) + 1);
-    }
-    for (const [b, count] of perBatch) expect(count, `batch ${b}`).toBe(10);
-    for (const b of okBatches) expect(perBatch.get(b)).toBe(10);
-  }, 60_000);
 });

@@ -1,7 +1,6 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "./harness";
-import { postForm, uploadPhotos } from "@photoreel/testkit";
+import { startTestStack, postForm, uploadPhotos, type TestStack } from "../src/testing";
 
 let t: TestStack;
 beforeAll(async () => {

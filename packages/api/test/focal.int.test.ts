@@ -1,7 +1,6 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { draftSpec, uploadPhotos } from "@photoreel/testkit";
-import { startTestStack, type TestStack } from "./harness";
+import { startTestStack, draftSpec, uploadPhotos, type TestStack } from "../src/testing";
 
 let t: TestStack;
 beforeAll(async () => {

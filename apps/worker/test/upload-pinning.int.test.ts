@@ -7,10 +7,11 @@ import { createHash } from "node:crypto";
 import { composePhotoProcessor } from "@photoreel/bootstrap/photo-processor";
 import { keys } from "@photoreel/core";
 import { flatWav, pngBomb } from "@photoreel/images/testing";
-import { draftSpec, postForm, spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
+import { draftSpec, postForm, startTestStack, type TestStack } from "@photoreel/api/testing";
+import { spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "./harness";
+import { WORKER } from "./entries";
 
 // #13 §2: what renders is exactly what was checked. The upload form stays valid for minutes, so each test posts it
 // again after the check (an SVG, a 256-megapixel PNG, a playlist) and looks at what the worker and the records see.
@@ -22,7 +23,7 @@ let dir: string;
 
 beforeAll(async () => {
   t = await startTestStack();
-  worker = spawnWorker(t.env);
+  worker = spawnWorker(WORKER, t.env);
   alice = await t.signUp();
   dir = mkdtempSync(join(tmpdir(), "pinning-"));
 }, 90_000);

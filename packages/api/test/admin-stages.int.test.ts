@@ -1,8 +1,7 @@
 import { RENDER_STAGES, type StageSeconds } from "@photoreel/contracts";
 import { uuidv7, type VideoJob } from "@photoreel/core";
-import { draftSpec } from "@photoreel/testkit";
+import { startTestStack, draftSpec, type TestStack } from "../src/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "./harness";
 
 let t: TestStack;
 beforeAll(async () => {

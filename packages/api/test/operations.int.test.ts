@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sharp from "sharp";
 import { keys } from "@photoreel/core";
-import { startTestStack, type TestStack } from "./harness";
-import { uploadPhotos } from "@photoreel/testkit";
+import { startTestStack, uploadPhotos, type TestStack } from "../src/testing";
 
 let t: TestStack;
 beforeAll(async () => {
@@ -108,21 +107,4 @@ describe("orphan sweeper", () => {
     expect(report.objectsWithoutRows).not.toContain(strayKey);
     expect(await t.app.adapters.blobs.head(strayKey)).not.toBeNull();
   });
-});
-
-describe("readiness", () => {
-  it("answers 200 when every dependency answers, 503 naming the one that does not", async () => {
-    const ok = await fetch(`${t.baseUrl}/readyz`);
-    expect(ok.status).toBe(200);
-    const broken = await startTestStack({ env: { S3_BUCKET: "no-such-bucket" } });
-    try {
-      const res = await fetch(`${broken.baseUrl}/readyz`);
-      expect(res.status).toBe(503);
-      const body = (await res.json()) as { checks: Record<string, string> };
-      expect(body.checks.bucket).not.toBe("ok");
-      expect(body.checks.database).toBe("ok");
-    } finally {
-      await broken.stop();
-    }
-  }, 60_000);
 });

@@ -1,8 +1,8 @@
 import { initTelemetry, type Telemetry } from "@photoreel/bootstrap";
-import { startOtlpReceiver, until, uploadPhotos, type OtlpReceiver } from "@photoreel/testkit";
+import { startTestStack, uploadPhotos, type TestStack } from "../src/testing";
+import { startOtlpReceiver, until, type OtlpReceiver } from "@photoreel/testkit";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "./harness";
 
 let receiver: OtlpReceiver;
 let t: TestStack;

@@ -6,8 +6,9 @@ import { promisify } from "node:util";
 import { keys } from "@photoreel/core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { draftSpec, postForm, spawnWorker, until, uploadPhotos, type WorkerProcess } from "@photoreel/testkit";
-import { startTestStack, type TestStack } from "./harness";
+import { draftSpec, postForm, uploadPhotos, startTestStack, type TestStack } from "@photoreel/api/testing";
+import { spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
+import { WORKER } from "./entries";
 
 const exec = promisify(execFile);
 let t: TestStack;
@@ -18,7 +19,7 @@ let photoIds: string[];
 
 beforeAll(async () => {
   t = await startTestStack();
-  worker = spawnWorker(t.env);
+  worker = spawnWorker(WORKER, t.env);
   [alice, bob] = [await t.signUp(), await t.signUp()];
   const bodies = await Promise.all(["#d04030", "#30a050", "#3050d0"].map((background) => sharp({ create: { width: 800, height: 600, channels: 3, background } }).jpeg().toBuffer()));
   photoIds = await uploadPhotos(t, alice.caller, bodies.map((body, i) => ({ name: `p${i}.jpg`, type: "image/jpeg", body })));

@@ -5,10 +5,11 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { keys } from "@photoreel/core";
 import { pngBomb } from "@photoreel/images/testing";
-import { draftSpec, postForm, spawnWorker, until, uploadPhotos, type WorkerProcess } from "@photoreel/testkit";
+import { draftSpec, postForm, uploadPhotos, startTestStack, type TestStack } from "@photoreel/api/testing";
+import { spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "./harness";
+import { WORKER } from "./entries";
 
 // #13 §2 follow-up: photos and music made ready before upload pinning have their `original` and no `checked` copy.
 // The backfill re-checks them with today's checks, pins what passes and rejects what does not; nothing else changes.
@@ -21,7 +22,7 @@ let dir: string;
 
 beforeAll(async () => {
   t = await startTestStack({ env: { ADMIN_EMAILS: "ops@example.com" } });
-  worker = spawnWorker(t.env);
+  worker = spawnWorker(WORKER, t.env);
   alice = await t.signUp();
   ops = await t.signUp("ops@example.com");
   dir = mkdtempSync(join(tmpdir(), "backfill-"));

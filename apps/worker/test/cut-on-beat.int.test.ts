@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { clickTrack } from "@photoreel/images/testing";
-import { draftSpec, postForm, spawnWorker, uploadPhotos, until, type WorkerProcess } from "@photoreel/testkit";
+import { draftSpec, postForm, uploadPhotos, startTestStack, type TestStack } from "@photoreel/api/testing";
+import { spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "./harness";
+import { WORKER } from "./entries";
 
 // Issue 16 "Cut on the beat", end to end: a click track at a known tempo is uploaded (its beats are found once,
 // at completion), a video asks to cut on the beat, the worker renders it, and the cuts measured in the output
@@ -21,7 +22,7 @@ let photoIds: string[];
 
 beforeAll(async () => {
   t = await startTestStack();
-  worker = spawnWorker(t.env);
+  worker = spawnWorker(WORKER, t.env);
   alice = await t.signUp();
   dir = mkdtempSync(join(tmpdir(), "beats-"));
   const colors = ["#101010", "#f0f0f0", "#d02020", "#20d0f0", "#202080"];

@@ -1,6 +1,6 @@
 import { uuidv7 } from "@photoreel/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "./harness";
+import { startTestStack, type TestStack } from "../src/testing";
 
 let t: TestStack;
 beforeAll(async () => {

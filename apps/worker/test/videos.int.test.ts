@@ -9,8 +9,9 @@ import type { VideoSpecInput } from "@photoreel/contracts";
 import { keys } from "@photoreel/core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "./harness";
-import { draftSpec, uploadPhotos, spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
+import { WORKER } from "./entries";
+import { draftSpec, uploadPhotos, startTestStack, type TestStack } from "@photoreel/api/testing";
+import { spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
 
 const exec = promisify(execFile);
 let t: TestStack;
@@ -22,7 +23,7 @@ const WORKER_ENV = { RENDER_VISIBILITY_TIMEOUT: "10", RENDER_STALE_SECONDS: "6",
 
 beforeAll(async () => {
   t = await startTestStack({ env: WORKER_ENV });
-  worker = spawnWorker(t.env);
+  worker = spawnWorker(WORKER, t.env);
   alice = await t.signUp();
   const colors = ["#d04030", "#30a050", "#3050d0", "#d0c030"];
   const bodies = await Promise.all(colors.map((c, i) => sharp({ create: { width: 1600 - i * 200, height: 1200, channels: 3, background: c } }).jpeg().toBuffer()));
@@ -130,7 +131,7 @@ describe("videos end to end on the embedded stack", () => {
     await until("rendering", async () => (await alice.caller.videos.get({ id: v.id })).status === "RENDERING");
     worker.child.kill("SIGKILL");
     await worker.exited;
-    worker = spawnWorker(t.env);
+    worker = spawnWorker(WORKER, t.env);
     const ready = await waitFor(v.id, "READY", 120_000);
     expect(ready.status).toBe("READY");
     expect((await outputsOf(alice.user.sub, v.id)).map((o) => o.key).sort()).toEqual([keys.poster(alice.user.sub, v.id), keys.video(alice.user.sub, v.id)]);

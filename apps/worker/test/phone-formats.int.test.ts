@@ -6,8 +6,9 @@ import { promisify } from "node:util";
 import { phoneAvif, phoneHeic, phonePicture, quadrantColours, QUADRANTS } from "@photoreel/images/testing";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "./harness";
-import { draftSpec, spawnWorker, until, uploadPhotos, type WorkerProcess } from "@photoreel/testkit";
+import { WORKER } from "./entries";
+import { draftSpec, uploadPhotos, startTestStack, type TestStack } from "@photoreel/api/testing";
+import { spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
 
 const exec = promisify(execFile);
 let t: TestStack;
@@ -16,7 +17,7 @@ let upright: Buffer;
 
 beforeAll(async () => {
   t = await startTestStack();
-  worker = spawnWorker(t.env);
+  worker = spawnWorker(WORKER, t.env);
   upright = await phonePicture(384, 512); // portrait, four coloured quadrants: any wrong turn moves a colour
 }, 90_000);
 afterAll(async () => {

@@ -4,10 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { initTelemetry, type Telemetry } from "@photoreel/bootstrap";
-import { draftSpec, postForm, spawnWorker, startOtlpReceiver, until, uploadPhotos, type OtlpReceiver, type WorkerProcess } from "@photoreel/testkit";
+import { draftSpec, postForm, uploadPhotos, startTestStack, type TestStack } from "@photoreel/api/testing";
+import { spawnWorker, startOtlpReceiver, until, type OtlpReceiver, type WorkerProcess } from "@photoreel/testkit";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "./harness";
+import { WORKER } from "./entries";
 
 const exec = promisify(execFile);
 
@@ -22,7 +23,7 @@ beforeAll(async () => {
   t = await startTestStack({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url } });
   // The API's services run in this process: tracing as the API's bootstrap starts it; the worker is its own process.
   telemetry = initTelemetry("api", t.config);
-  worker = spawnWorker(t.env);
+  worker = spawnWorker(WORKER, t.env);
   dir = mkdtempSync(join(tmpdir(), "tracing-"));
 }, 60_000);
 afterAll(async () => {

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCaller, createInnerContext, memorySession } from "@photoreel/api";
+import { createInnerContext, memorySession } from "../context";
+import { createCaller } from "../root";
 import { composeServiceGraph, type ServiceGraph } from "@photoreel/bootstrap/services";
 import { loadConfig, readEnvironment, type Config } from "@photoreel/config";
 import type { VerifiedUser } from "@photoreel/core";
@@ -31,7 +32,9 @@ export const PASSWORD = "Correct-Horse-9";
 
 /**
  * The embedded stand-ins on free ports plus a fresh database on the real PostgreSQL server (or `databaseUrl`), and
- * the API's service graph composed over them in this process. No HTTP: the API's own tests add its HTTP app.
+ * the API's service graph composed over them in this process, with callers of this router acting as signed-up users.
+ * No HTTP: the API server's own tests add its HTTP app. Lives beside the router (not in @photoreel/testkit) so the
+ * router's tests use it without a package cycle; the worker's and the server's tests import `@photoreel/api/testing`.
  */
 export async function startTestStack(
   opts: { realPostgres?: boolean; databaseUrl?: string; env?: Record<string, string>; /** The service graph's logger (silent by default). */ log?: Logger } = {},

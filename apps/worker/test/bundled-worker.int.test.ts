@@ -5,8 +5,9 @@ import { promisify } from "node:util";
 import { buildHeif, codedImage, heifEnc, props } from "@photoreel/images/testing";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "./harness";
-import { draftSpec, uploadPhotos, BUNDLED_WORKER, spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
+import { WORKER_BUNDLE } from "./entries";
+import { draftSpec, uploadPhotos, startTestStack, type TestStack } from "@photoreel/api/testing";
+import { spawnWorker, until, type WorkerProcess } from "@photoreel/testkit";
 
 const exec = promisify(execFile);
 let t: TestStack;
@@ -14,9 +15,9 @@ let worker: WorkerProcess;
 
 beforeAll(async () => {
   // The worker's own build script, as the image's build stage runs it.
-  await exec("pnpm", ["run", "build"], { cwd: dirname(dirname(BUNDLED_WORKER)) });
+  await exec("pnpm", ["run", "build"], { cwd: dirname(dirname(WORKER_BUNDLE)) });
   t = await startTestStack();
-  worker = spawnWorker(t.env, { bundled: true });
+  worker = spawnWorker(WORKER_BUNDLE, t.env);
 }, 120_000);
 afterAll(async () => {
   worker?.child.kill("SIGKILL");
@@ -25,8 +26,8 @@ afterAll(async () => {
 
 describe("the bundled worker (what the worker image runs)", () => {
   it("ships its pre-scale child (and the HEIC decoder's thread file) beside main.js and renders a video with a HEIC to READY", async () => {
-    expect(existsSync(join(dirname(BUNDLED_WORKER), "prescale-child.js"))).toBe(true);
-    expect(existsSync(join(dirname(BUNDLED_WORKER), "heif-worker.mjs"))).toBe(true);
+    expect(existsSync(join(dirname(WORKER_BUNDLE), "prescale-child.js"))).toBe(true);
+    expect(existsSync(join(dirname(WORKER_BUNDLE), "heif-worker.mjs"))).toBe(true);
     const alice = await t.signUp();
     const bodies = await Promise.all(
       ["#c04040", "#40c040"].map((background) => sharp({ create: { width: 1200, height: 900, channels: 3, background } }).jpeg().toBuffer()),

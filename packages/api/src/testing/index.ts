@@ -1,0 +1,2 @@
+export { startTestStack, PASSWORD, type Caller, type TestStack } from "./stack";
+export { draftSpec, postForm, uploadPhotos } from "./uploads";
