@@ -13,6 +13,7 @@ import { clearDraft, loadDraft, newSlideKey, saveDraft } from "../lib/video-draf
 import { ComposerEstimates } from "./composer-estimates";
 import { useReopenVideo } from "./composer-load";
 import { LivePlayer } from "../preview/live-player";
+import { previewSpec } from "../preview/preview-spec";
 import { Timeline, TRANSITION_LABEL } from "./composer-timeline";
 import { MusicPicker } from "./music-picker";
 import { PreviewPanel } from "./preview-panel";
@@ -50,7 +51,8 @@ export default function Composer() {
 
   const photosQuery = trpc.photos.list.useInfiniteQuery({ sort: "uploaded", limit: 100, status: "ready" }, pageByCursor);
   const photosQ = useInfiniteList(photosQuery);
-  // The music picker reads the same list (one request): the chosen track's listen URL plays under the live preview.
+  // The music picker reads the same list (one request): the chosen track's listen URL plays under the live preview,
+  // and its beats time the preview's cuts when the draft cuts on the beat (previewSpec).
   const tracks = trpc.audio.list.useQuery();
   const musicUrl = tracks.data?.find((a) => a.id === form.musicAudioId)?.listenUrl ?? null;
   const photos = photosQ.items;
@@ -135,7 +137,7 @@ export default function Composer() {
       )}
       <div className="composer">
         <div className="composer-main">
-          <LivePlayer spec={result.ok ? result.spec : null} photos={byId} jumpTo={jumpTo} musicUrl={musicUrl} />
+          <LivePlayer spec={result.ok ? previewSpec(result.spec, tracks.data) : null} photos={byId} jumpTo={jumpTo} musicUrl={musicUrl} />
           {/* The player stays in view; the order list and the exact preview scroll under it. */}
           <div className="composer-below-player">
             <div onFocusCapture={jumpToSlide}>

@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
-import { videoDuration, type CreatedShareLink, type RenderTimeEstimate, type ShareLinkView, type VideoSpec, type VideoView } from "@photoreel/contracts";
+import { videoDuration, withTrackBeats, type CreatedShareLink, type RenderTimeEstimate, type ShareLinkView, type VideoSpec, type VideoView } from "@photoreel/contracts";
 import { DomainError, notFound } from "../errors";
 import { uuidv7 } from "../ids";
 import { keys, type VideoShareLink } from "../model";
 import type { VideoJob } from "../ports";
-import { withTrackBeats } from "./audio-service";
 import { percentile } from "./percentile";
 import type { ServiceDeps } from "./deps";
 
