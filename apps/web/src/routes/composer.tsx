@@ -18,6 +18,8 @@ import { Timeline, TRANSITION_LABEL } from "./composer-timeline";
 import { MusicPicker } from "./music-picker";
 import { PreviewPanel } from "./preview-panel";
 
+const PHOTOS_INPUT = { sort: "uploaded", limit: 100, status: "ready" } as const;
+
 export default function Composer() {
   const utils = trpc.useUtils();
   const [form, setForm] = useState<SpecForm>(loadDraft);
@@ -49,7 +51,10 @@ export default function Composer() {
     setTimeout(() => document.querySelector(".field-highlight, .film-slide.invalid")?.scrollIntoView({ block: "center" }), 0);
   });
 
-  const photosQuery = trpc.photos.list.useInfiniteQuery({ sort: "uploaded", limit: 100, status: "ready" }, pageByCursor);
+  // Asked for during the first render rather than from the query's own effect, which runs only after the page's
+  // first paint (a few hundred ms on a busy 2-core machine): the first frame's photo waits for this list's address.
+  trpc.photos.list.usePrefetchInfiniteQuery(PHOTOS_INPUT, { ...pageByCursor, pages: 1 });
+  const photosQuery = trpc.photos.list.useInfiniteQuery(PHOTOS_INPUT, pageByCursor);
   const photosQ = useInfiniteList(photosQuery);
   // The music picker reads the same list (one request): the chosen track's listen URL plays under the live preview,
   // and its beats time the preview's cuts when the draft cuts on the beat (previewSpec).
