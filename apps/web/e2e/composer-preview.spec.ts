@@ -1,3 +1,6 @@
+import type { VideoSpec } from "@photoreel/contracts";
+import { clickTrack } from "@photoreel/images/testing";
+import { planTimeline, slideShownFrame } from "@photoreel/timeline";
 import { expect, test, type Page } from "@playwright/test";
 import { makeJpegs, screen, signUp, uniqueEmail } from "./fixtures";
 
@@ -96,4 +99,88 @@ test("the composer plays the spec live as it is edited, seeks by frame and fits 
   const listBox = (await page.getByTestId("timeline").boundingBox())!;
   expect(canvasBox.y).toBeLessThan(listBox.y);
   expect(canvasBox.y + canvasBox.height).toBeLessThan(844);
+});
+
+test("with a track's beats, 'Cut on the beat' moves the live preview's cuts to where the created video has them", async ({ page }) => {
+  test.setTimeout(5 * 60_000);
+  await signUp(page, uniqueEmail("live-beats"));
+  await page.getByTestId("photo-input").setInputFiles(await makeJpegs(5));
+  const ready = page.locator('[data-testid="photo-tile"][data-status="ready"]');
+  await expect(ready).toHaveCount(5, { timeout: 180_000 });
+  for (const tile of await ready.all()) await tile.getByRole("checkbox").check();
+  await page.getByRole("button", { name: "Make a video" }).click();
+  await expect(page.getByTestId("slide")).toHaveCount(5);
+
+  // A 20 s click track at 128 BPM: its beats are found when the upload completes.
+  await page.getByTestId("music-input").setInputFiles({ name: "click.wav", mimeType: "audio/wav", buffer: clickTrack(128, 20, 0.37).wav });
+  await expect(page.getByLabel("Track", { exact: true })).toHaveValue(/^[0-9a-f-]{36}$/, { timeout: 30_000 });
+  const onBeat = page.getByLabel(/Cut on the beat/);
+  await expect(onBeat.locator("xpath=..")).toContainText("BPM");
+  await expect.poll(async () => (await state(page)).ready, { timeout: 30_000 }).toBe(true);
+
+  // Where slide 3 starts (focusing its length shows it) and how long the video is, off and then on the beat.
+  const third = page.getByTestId("slide").nth(2).getByLabel("Seconds");
+  const slide3Start = async () => {
+    await page.getByTestId("live-canvas").focus();
+    await third.focus();
+    return (await state(page)).frame;
+  };
+  const off = { total: (await state(page)).totalFrames, slide3: await slide3Start(), time: await page.getByTestId("live-time").textContent() };
+  expect(off).toMatchObject({ total: Math.round((5 * 3 - 4 * 0.5) * 30), slide3: 165 });
+  await onBeat.check();
+  await expect.poll(async () => (await state(page)).totalFrames).not.toBe(off.total);
+  const on = { total: (await state(page)).totalFrames, slide3: await slide3Start() };
+  expect(on.slide3).not.toBe(off.slide3);
+  await expect(page.getByTestId("live-time")).not.toHaveText(off.time!);
+  await screen(page, "composer-cut-on-beat");
+
+  // The video made from this draft is cut where the preview cut it: the API's stamped spec, planned by the timeline.
+  await page.getByLabel("Video title").fill("On the beat");
+  await page.getByRole("button", { name: "Create video" }).click();
+  await expect(page).toHaveURL(/\/videos$/);
+  const call = async <T,>(path: string, input: unknown): Promise<T> => {
+    const res = await page.request.get(`/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
+    expect(res.ok()).toBe(true);
+    return ((await res.json()) as { result: { data: T } }).result.data;
+  };
+  const [video] = (await call<{ items: { id: string }[] }>("videos.list", { limit: 1 })).items;
+  const stamped = await call<VideoSpec>("videos.spec", { id: video!.id });
+  const plan = planTimeline(stamped, { width: 640, height: 360, fps: stamped.fps });
+  expect({ total: plan.totalFrames, slide3: slideShownFrame(plan, 2) }).toEqual(on);
+});
+
+test("the first frame asks for its own photo alone, and a slide whose photo has not arrived is grey, never another photo", async ({ page }) => {
+  test.setTimeout(5 * 60_000);
+  await signUp(page, uniqueEmail("live-first"));
+  await page.getByTestId("photo-input").setInputFiles(await makeJpegs(4));
+  const ready = page.locator('[data-testid="photo-tile"][data-status="ready"]');
+  await expect(ready).toHaveCount(4, { timeout: 180_000 });
+  for (const tile of await ready.all()) await tile.getByRole("checkbox").check();
+
+  // Every preview download is held until the test lets it through.
+  const held: { url: string; go: () => Promise<void> }[] = [];
+  let releaseAll = false;
+  await page.route(/\/preview\.webp/, (route) => (releaseAll ? route.continue() : void held.push({ url: route.request().url(), go: () => route.continue() })));
+  await page.getByRole("button", { name: "Make a video" }).click();
+  await expect(page.getByTestId("slide")).toHaveCount(4);
+  const first = await page.evaluate(() => window.__photoreelPreview!.spec()!.slides[0]!.photoId);
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  // Only the first frame's photo is asked for before it is drawn: nothing queues in front of it.
+  expect(held.map((h) => h.url.includes(first))).toEqual([true]);
+  await held.shift()!.go();
+  await expect.poll(async () => (await state(page)).ready, { timeout: 30_000 }).toBe(true);
+  expect(await page.evaluate(() => window.__photoreelPreview!.firstFrameAt)).not.toBeNull();
+
+  // The rest follow once it is in. The fourth slide, its photo still held, shows the grey placeholder, not a photo.
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  const total = (await state(page)).totalFrames;
+  await page.evaluate((f) => window.__photoreelPreview!.seekFrame(f), Math.round((3 * 2.5 + 1) * 30));
+  expect((await state(page)).ready).toBe(false);
+  const grey = await pixels(page);
+  expect(new Set(grey.out)).toEqual(new Set([42]));
+  releaseAll = true;
+  for (const h of held.splice(0)) await h.go();
+  await expect.poll(async () => (await state(page)).ready, { timeout: 30_000 }).toBe(true);
+  expect(differs((await pixels(page)).out, grey.out)).toBeGreaterThan(20);
+  expect((await state(page)).totalFrames).toBe(total);
 });

@@ -7,6 +7,7 @@ import type { LocalPhotoProcessing } from "./local-photo-processing";
 import type { Logger } from "./logger";
 import { mediaSniffer } from "@photoreel/images/sniff";
 import { createAudioProber } from "@photoreel/images/probe-audio";
+import { renderWork } from "@photoreel/render/policy";
 
 /** The API's graph: the services and what they are built from. */
 export interface ServiceGraph {
@@ -61,6 +62,7 @@ export async function composeServiceGraph(config: Config, log: Logger): Promise<
     processing,
     sniffer: mediaSniffer,
     audioProber: createAudioProber(),
+    renderWork,
   };
   const services = createServices({
     ...adapters,

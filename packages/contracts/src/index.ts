@@ -3,3 +3,4 @@ export * from "./queue";
 export * from "./photos";
 export * from "./videos";
 export * from "./auth";
+export * from "./track-beats";

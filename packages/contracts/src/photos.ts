@@ -123,5 +123,12 @@ export interface AudioView {
   tempoBpm?: number | null;
   /** A short-lived address to play the checked track from (the composer's live preview); only on `audio.list`. */
   listenUrl?: string | null;
+  /**
+   * Only on `audio.list`, for the composer's live preview to cut on the beat as the render will (see withTrackBeats):
+   * the detected beats (seconds from the track's start; empty when none were found, null before detection) and the
+   * track's length (a short track loops, and its beats with it).
+   */
+  beats?: readonly number[] | null;
+  durationSeconds?: number | null;
   createdAt: string;
 }

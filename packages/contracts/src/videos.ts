@@ -18,7 +18,11 @@ export const ShareVideoInputSchema = z.object({
 export const ShareIdInputSchema = z.object({ shareId: IdSchema });
 
 /** A share link in its video's list. The link itself cannot be shown again: only its token's hash is kept. */
-/** Expected render time from recent renders: seconds of rendering per second of video; null with too few renders. */
+/**
+ * Expected render time from recent renders: seconds of rendering per unit of render work (the render package's
+ * `renderWork`: a second of 1080p30 held slides; more pixels, frames and Ken Burns are more work). A spec's own
+ * estimate is `p50 * renderWork(spec)` to `p90 * renderWork(spec)`. Null with too few renders.
+ */
 export interface RenderTimeEstimate {
   /** READY videos the percentiles come from. */
   count: number;

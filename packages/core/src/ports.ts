@@ -3,6 +3,12 @@ import type { RenderMessage, StageSeconds, VideoSpec, VideoStatus } from "@photo
 
 // ---------- What a file is ----------
 /** Decides a file's real type from its first `headBytes` bytes. The images package owns the table of magic numbers. */
+/**
+ * What rendering a spec costs, in units its render-time estimate scales by (the render package's `renderWork`:
+ * seconds of 1080p30 held slides). Core knows only that more work takes longer.
+ */
+export type RenderWork = (spec: VideoSpec) => number;
+
 export interface MediaSniffer {
   readonly headBytes: number;
   /** One of PHOTO_CONTENT_TYPES, or null when the bytes are not a photo format that works. */
@@ -136,8 +142,8 @@ export interface VideoJobStore {
   get(ownerId: string, videoId: string): Promise<VideoJob | null>;
   /** Newest first (video ids are time-ordered UUIDv7). */
   listByOwner(ownerId: string, opts: { limit: number; cursor?: string | null; kind?: VideoJob["kind"] }): Promise<Page<VideoJob>>;
-  /** Operators: by status, oldest update first, optionally only those updated before a time. */
-  listByStatus(status: VideoStatus, opts: { limit: number; cursor?: string | null; updatedBefore?: string; updatedAfter?: string }): Promise<Page<VideoJob>>;
+  /** Operators: by status, oldest update first (newest first with `newestFirst`), optionally within a time range. */
+  listByStatus(status: VideoStatus, opts: { limit: number; cursor?: string | null; updatedBefore?: string; updatedAfter?: string; newestFirst?: boolean }): Promise<Page<VideoJob>>;
   /** The owner's RENDERING jobs, read consistently (the worker's per-user in-flight cap counts them). */
   listRendering(ownerId: string): Promise<VideoJob[]>;
   /** Conditional status change; returns the updated job, or null when the condition did not hold. */

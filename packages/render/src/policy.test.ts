@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { VideoSpecSchema, type VideoSpecInput } from "@photoreel/contracts";
-import { estimateVideoBytes, videoBitrateCap } from "./policy";
+import { estimateVideoBytes, KEN_BURNS_COST, renderWork, videoBitrateCap } from "./policy";
 
 describe("videoBitrateCap", () => {
   it.each([
@@ -43,5 +43,25 @@ describe("estimateVideoBytes", () => {
     const costly = spec({ kenBurns: true, secondsPerPhoto: 1, transitionSeconds: 0.1, resolution: "2160p" });
     const seconds = 10 - 9 * 0.1;
     expect(estimateVideoBytes(costly)).toBeLessThanOrEqual((35_000_000 * (seconds + 1) / 8) * 1.01 + 1);
+  });
+});
+
+describe("renderWork", () => {
+  const spec = (over: Partial<VideoSpecInput> = {}) =>
+    VideoSpecSchema.parse({ slides: Array.from({ length: 10 }, (_, i) => ({ photoId: `00000000-0000-4000-8000-${String(i + 1).padStart(12, "0")}` })), secondsPerPhoto: 3, transitionSeconds: 0.5, ...over });
+
+  it("is a second of 1080p30 held slides per unit, and scales with output pixels x frames", () => {
+    const base = spec({ resolution: "1080p", fps: 30 });
+    expect(renderWork(base)).toBeCloseTo(10 * 3 - 9 * 0.5, 6);
+    expect(renderWork(spec({ resolution: "2160p", fps: 30 })) / renderWork(base)).toBeCloseTo(4, 6);
+    expect(renderWork(spec({ resolution: "720p", fps: 30 })) / renderWork(base)).toBeCloseTo(4 / 9, 6);
+    expect(renderWork(spec({ resolution: "1080p", fps: 24 })) / renderWork(base)).toBeCloseTo(0.8, 6);
+    expect(renderWork(spec({ secondsPerPhoto: 6 }))).toBeGreaterThan(renderWork(base) * 2);
+  });
+
+  it("weighs Ken Burns slides by KEN_BURNS_COST, but not a title card, which holds still", () => {
+    expect(renderWork(spec({ kenBurns: true })) / renderWork(spec())).toBeCloseTo(KEN_BURNS_COST, 6);
+    const titled = (kenBurns: boolean) => renderWork(spec({ kenBurns, titleCard: { text: "Hi", seconds: 4 } }));
+    expect(titled(true) - titled(false)).toBeCloseTo((KEN_BURNS_COST - 1) * (10 * 3 - 9 * 0.5), 6);
   });
 });

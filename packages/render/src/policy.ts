@@ -99,3 +99,29 @@ export function estimateVideoBytes(spec: VideoSpec): number {
   // MP4 headers and indexes: about 1%.
   return Math.round(((video + audio) / 8) * 1.01);
 }
+
+/** The unit of render work: one second of 1080p30 video of held slides. */
+const WORK_UNIT_PIXEL_FRAMES = 1920 * 1080 * 30;
+
+/**
+ * How many times a held slide's render cost a Ken Burns frame costs. Measured on this kind of 2-core machine
+ * (/work/shared/docs/rendering-notes.md, "Measured 2026-11-29 on the landed pipeline"): ten 12 MP photos, 1080p30,
+ * 3 s each with 0.5 s fades took renderVideo 31.0 s with Ken Burns against 13.1 s without, 2.37x (every Ken Burns
+ * frame is drawn by the resampler and encoded in motion; a held slide is one picture repeated).
+ */
+export const KEN_BURNS_COST = 2.4;
+
+/**
+ * What rendering `spec` costs, in units of one second of 1080p30 held slides: output pixels x frames, with Ken Burns
+ * slides weighted by KEN_BURNS_COST (the title card holds still either way). The render-time estimate divides past
+ * renders' seconds by it and the composer multiplies back, so a 2160p video (4x the pixels) is expected to take
+ * about 4x as long as the same at 1080p. Costs that do not scale with the output, decoding each photo once and
+ * starting FFmpeg, are left out: they make short, small videos take a little longer than this predicts.
+ */
+export function renderWork(spec: VideoSpec): number {
+  const { width, height, fps } = renderProfile(spec);
+  const seconds = videoDuration(spec);
+  const slideSeconds = seconds - (spec.titleCard?.seconds ?? 0);
+  const weighted = spec.kenBurns ? seconds + (KEN_BURNS_COST - 1) * slideSeconds : seconds;
+  return (width * height * fps * weighted) / WORK_UNIT_PIXEL_FRAMES;
+}

@@ -5,6 +5,8 @@ import { drawTransition, Scratch } from "./draw-transition";
 /** A decoded photo (its 1600-px preview), upright as the browser shows it. */
 export type Photo = HTMLImageElement | ImageBitmap;
 
+/** What a slide shows until its photo is decoded: never another photo. */
+const PLACEHOLDER = "#2a2a2a";
 const FONT = `"DejaVu Sans", "Bitstream Vera Sans", Verdana, sans-serif`;
 const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
 
@@ -31,11 +33,16 @@ export class FrameDrawer {
     this.canvasSize = { width: even(plan.width * scale), height: even(plan.height * scale) };
   }
 
-  /** Whether every photo frame `frame` needs has been decoded (a frame drawn before shows grey placeholders). */
-  ready(frame: number): boolean {
+  /** The photos frame `frame` shows: none for a plain title card, the first slide's under a photo title. */
+  photosFor(frame: number): string[] {
     const c = frameContent(this.plan, frame);
     const slides = c.kind === "title" ? (this.spec.titleCard?.style === "photo" ? [0] : []) : c.kind === "slide" ? [c.slide] : [c.slide, c.slide + 1];
-    return slides.every((i) => this.photoOf(this.spec.slides[i]!.photoId) !== undefined);
+    return slides.map((i) => this.spec.slides[i]!.photoId);
+  }
+
+  /** Whether every photo frame `frame` needs has been decoded (a frame drawn before shows grey placeholders). */
+  ready(frame: number): boolean {
+    return this.photosFor(frame).every((id) => this.photoOf(id) !== undefined);
   }
 
   /** Forgets fitted canvases of slides whose photo was missing, so they are redrawn once it arrives. */
@@ -69,6 +76,12 @@ export class FrameDrawer {
   /** Slide `slide` at its own frame `frame`: its fitted canvas through the Ken Burns window, then its caption. */
   private drawSlide(ctx: CanvasRenderingContext2D, slide: number, frame: number): void {
     const { width, height } = this.plan;
+    if (!this.photoOf(this.spec.slides[slide]!.photoId)) {
+      // Not decoded yet: the placeholder, filled straight in (resampling a grey canvas costs as much as a photo).
+      ctx.fillStyle = PLACEHOLDER;
+      ctx.fillRect(0, 0, width, height);
+      return;
+    }
     const canvas = this.slideCanvas(slide);
     ctx.imageSmoothingEnabled = true;
     ctx.imageSmoothingQuality = this.quality;
@@ -91,7 +104,7 @@ export class FrameDrawer {
     const ctx = canvas.getContext("2d")!;
     const photo = this.photoOf(this.spec.slides[slide]!.photoId);
     if (!photo) {
-      ctx.fillStyle = "#2a2a2a";
+      ctx.fillStyle = PLACEHOLDER;
       ctx.fillRect(0, 0, width, height);
       return canvas;
     }

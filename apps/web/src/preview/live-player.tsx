@@ -68,23 +68,32 @@ export function LivePlayer({ spec, photos, jumpTo, musicUrl }: { spec: VideoSpec
   const total = drawer?.plan.totalFrames ?? 0;
   const fps = shown?.fps ?? 30;
 
-  // Decode each slide's preview once, in slide order, a few at a time: the first frame's photo is not left waiting
-  // behind twenty downloads and decodes sharing two cores. A photo arriving redraws the frame on screen.
-  useEffect(() => {
+  // Decode each slide's preview once. The photos of the frame on screen come first, alone and at high fetch priority
+  // (the first frame waits for nothing else: not behind twenty downloads and decodes sharing two cores), then the
+  // rest in slide order, a few at a time. A photo arriving redraws the frame; until then its slide is grey. A layout
+  // effect, so the downloads start before the page paints rather than after.
+  const firstNeeds = drawer ? drawer.photosFor(clampFrame(frameRef.current, drawer.plan.totalFrames)).join() : "";
+  useLayoutEffect(() => {
     if (!shown) return;
     let live = true;
-    const queue = [...new Set(shown.slides.map((s) => s.photoId))].filter((id) => !cachedPhoto(id));
+    const load = async (id: string, priority: "high" | "auto") => {
+      const p = photos.get(id);
+      const url = p && stableUrl(`p:${p.id}`, p.previewUrl ?? p.thumbnailUrl);
+      if (url && (await loadPhoto(id, url, priority)) && live) setLoadedTick((n) => n + 1);
+    };
+    const first = firstNeeds ? firstNeeds.split(",").filter((id) => !cachedPhoto(id)) : [];
+    const queue = [...new Set(shown.slides.map((s) => s.photoId))].filter((id) => !cachedPhoto(id) && !first.includes(id));
     const next = async (): Promise<void> => {
       const id = queue.shift();
       if (id === undefined || !live) return;
-      const p = photos.get(id);
-      const url = p && stableUrl(`p:${p.id}`, p.previewUrl ?? p.thumbnailUrl);
-      if (url && (await loadPhoto(id, url)) && live) setLoadedTick((n) => n + 1);
+      await load(id, "auto");
       return next();
     };
-    for (let k = 0; k < PARALLEL_LOADS; k++) void next();
+    void Promise.all(first.map((id) => load(id, "high"))).then(() => {
+      for (let k = 0; k < PARALLEL_LOADS; k++) void next();
+    });
     return () => void (live = false);
-  }, [shown, photos]);
+  }, [shown, photos, firstNeeds]);
 
   useLayoutEffect(() => {
     const canvas = canvasRef.current;

@@ -9,7 +9,8 @@ const pending = new Map<string, Promise<Photo | null>>();
 
 export const cachedPhoto = (id: string): Photo | undefined => decoded.get(id);
 
-export function loadPhoto(id: string, url: string): Promise<Photo | null> {
+/** `priority`: "high" for what the frame on screen needs, so its download goes ahead of the page's thumbnails. */
+export function loadPhoto(id: string, url: string, priority: "high" | "auto" = "auto"): Promise<Photo | null> {
   const hit = decoded.get(id);
   if (hit) return Promise.resolve(hit);
   let p = pending.get(id);
@@ -18,6 +19,7 @@ export function loadPhoto(id: string, url: string): Promise<Photo | null> {
       const img = new Image();
       if (cors) img.crossOrigin = "anonymous";
       img.decoding = "async";
+      img.fetchPriority = priority;
       img.src = url;
       return img.decode().then(() => img);
     };

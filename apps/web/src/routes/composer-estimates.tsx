@@ -1,5 +1,5 @@
 import { outputSize, videoDuration, type VideoSpec } from "@photoreel/contracts";
-import { estimateVideoBytes } from "@photoreel/render/policy";
+import { estimateVideoBytes, renderWork } from "@photoreel/render/policy";
 import { formatBytes, formatDuration } from "../lib/format";
 import { trpc } from "../lib/trpc";
 import "../styles/filmstrip.css";
@@ -14,17 +14,19 @@ export function formatRenderRange(low: number, high: number): string {
 
 /**
  * What the video will be before it is made: its length, frame size, file size (the render's own estimate, within
- * ±25% on typical photos) and how long rendering should take, from recent renders (p50–p90 scaled to this length).
+ * ±25% on typical photos) and how long rendering should take, from recent renders (p50–p90 per unit of render work,
+ * scaled by this spec's: its length, output pixels, frame rate and Ken Burns).
  */
 export function ComposerEstimates({ spec }: { spec: VideoSpec | null }) {
   const rate = trpc.videos.renderTimeEstimate.useQuery(undefined, { staleTime: 5 * 60_000 });
   const seconds = spec ? videoDuration(spec) : null;
   const size = spec ? outputSize(spec.aspect, spec.resolution) : null;
   const renderTime = (() => {
-    if (seconds === null) return "–";
+    if (!spec) return "–";
     if (rate.isPending) return "…";
     if (!rate.data) return "not known yet";
-    return formatRenderRange(rate.data.p50 * seconds, rate.data.p90 * seconds);
+    const work = renderWork(spec);
+    return formatRenderRange(rate.data.p50 * work, rate.data.p90 * work);
   })();
   return (
     <dl className="estimates" aria-label="Estimates" data-testid="estimates">

@@ -13,9 +13,12 @@ import { clearDraft, loadDraft, newSlideKey, saveDraft } from "../lib/video-draf
 import { ComposerEstimates } from "./composer-estimates";
 import { useReopenVideo } from "./composer-load";
 import { LivePlayer } from "../preview/live-player";
+import { previewSpec } from "../preview/preview-spec";
 import { Timeline, TRANSITION_LABEL } from "./composer-timeline";
 import { MusicPicker } from "./music-picker";
 import { PreviewPanel } from "./preview-panel";
+
+const PHOTOS_INPUT = { sort: "uploaded", limit: 100, status: "ready" } as const;
 
 export default function Composer() {
   const utils = trpc.useUtils();
@@ -48,9 +51,13 @@ export default function Composer() {
     setTimeout(() => document.querySelector(".field-highlight, .film-slide.invalid")?.scrollIntoView({ block: "center" }), 0);
   });
 
-  const photosQuery = trpc.photos.list.useInfiniteQuery({ sort: "uploaded", limit: 100, status: "ready" }, pageByCursor);
+  // Asked for during the first render rather than from the query's own effect, which runs only after the page's
+  // first paint (a few hundred ms on a busy 2-core machine): the first frame's photo waits for this list's address.
+  trpc.photos.list.usePrefetchInfiniteQuery(PHOTOS_INPUT, { ...pageByCursor, pages: 1 });
+  const photosQuery = trpc.photos.list.useInfiniteQuery(PHOTOS_INPUT, pageByCursor);
   const photosQ = useInfiniteList(photosQuery);
-  // The music picker reads the same list (one request): the chosen track's listen URL plays under the live preview.
+  // The music picker reads the same list (one request): the chosen track's listen URL plays under the live preview,
+  // and its beats time the preview's cuts when the draft cuts on the beat (previewSpec).
   const tracks = trpc.audio.list.useQuery();
   const musicUrl = tracks.data?.find((a) => a.id === form.musicAudioId)?.listenUrl ?? null;
   const photos = photosQ.items;
@@ -135,7 +142,7 @@ export default function Composer() {
       )}
       <div className="composer">
         <div className="composer-main">
-          <LivePlayer spec={result.ok ? result.spec : null} photos={byId} jumpTo={jumpTo} musicUrl={musicUrl} />
+          <LivePlayer spec={result.ok ? previewSpec(result.spec, tracks.data) : null} photos={byId} jumpTo={jumpTo} musicUrl={musicUrl} />
           {/* The player stays in view; the order list and the exact preview scroll under it. */}
           <div className="composer-below-player">
             <div onFocusCapture={jumpToSlide}>

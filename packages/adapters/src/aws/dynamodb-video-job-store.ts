@@ -199,7 +199,7 @@ export class DynamoVideoJobStore implements VideoJobStore {
 
   async listByStatus(
     status: VideoStatus,
-    opts: { limit: number; cursor?: string | null; updatedBefore?: string; updatedAfter?: string },
+    opts: { limit: number; cursor?: string | null; updatedBefore?: string; updatedAfter?: string; newestFirst?: boolean },
   ): Promise<Page<VideoJob>> {
     const cursor = opts.cursor ? decodeCursor(opts.cursor, ["status", "updatedAt", "ownerId", "videoId"]) : undefined;
     if (cursor && cursor.status !== status) throw new DomainError("BAD_REQUEST", "This page link is no longer valid; start from the first page");
@@ -228,7 +228,7 @@ export class DynamoVideoJobStore implements VideoJobStore {
         KeyConditionExpression: `#status = :s${range}`,
         ExpressionAttributeNames: { "#status": "status", ...(range ? { "#updatedAt": "updatedAt" } : {}) },
         ExpressionAttributeValues: values,
-        ScanIndexForward: true,
+        ScanIndexForward: !opts.newestFirst,
       },
       opts.limit,
       cursor,

@@ -1,4 +1,4 @@
-import { AUDIO_CONTENT_TYPES, MAX_BEAT_SECONDS, MAX_SPEC_BEATS, videoDuration, type AudioView, type UploadFile, type VideoSpec } from "@photoreel/contracts";
+import { AUDIO_CONTENT_TYPES, type AudioView, type UploadFile } from "@photoreel/contracts";
 import { DomainError, notFound } from "../errors";
 import { uuidv7 } from "../ids";
 import { keys, type AudioTrack } from "../model";
@@ -23,24 +23,6 @@ export function tempoOf(beats: readonly number[] | null): number | null {
   const gaps = beats.slice(1).map((b, i) => b - beats[i]!).sort((a, b) => a - b);
   const median = gaps[Math.floor(gaps.length / 2)]!;
   return median > 0 ? Math.round(60 / median) : null;
-}
-
-/**
- * The spec a render reads, for a spec with music: with `cutOnBeat`, the stored track's beats (a client's own list
- * is never trusted), repeated as the render loops a short track, up to a little past the video's end (cuts move by
- * at most half a beat); without it, no beats. Tracks from before beat detection have none: cuts stay put.
- */
-export function withTrackBeats(spec: VideoSpec, track: AudioTrack): VideoSpec {
-  if (!spec.music) return spec;
-  const { beats: _ignored, ...music } = spec.music;
-  if (!music.cutOnBeat || !track.beats?.length) return { ...spec, music };
-  const until = Math.min(MAX_BEAT_SECONDS, videoDuration(spec) + 5);
-  const loop = track.durationSeconds ?? 0;
-  // Beats were found in the first ten minutes only: a longer track cannot be repeated from them.
-  const repeats = loop >= 1 && track.beats.at(-1)! <= loop && loop <= 600 ? Math.ceil(until / loop) : 1;
-  const beats: number[] = [];
-  for (let k = 0; k < repeats; k++) for (const b of track.beats) if (b + k * loop <= until) beats.push(Math.round((b + k * loop) * 1000) / 1000);
-  return { ...spec, music: { ...music, beats: beats.slice(0, MAX_SPEC_BEATS) } };
 }
 
 /** Music tracks: uploaded like photos (presigned POST), checked at completion, chosen in a video spec. */
@@ -130,6 +112,8 @@ export function createAudioService(d: ServiceDeps) {
       Promise.all(
         (await d.audio.list(ownerId)).map(async (a) => ({
           ...view(a),
+          beats: a.beats,
+          durationSeconds: a.durationSeconds,
           listenUrl: a.status === "ready" ? await d.blobs.presignDownload(keys.audioChecked(ownerId, a.id), LISTEN_URL_EXPIRES_S) : null,
         })),
       ),

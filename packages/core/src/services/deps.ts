@@ -1,5 +1,5 @@
 import type { AudioRepository, PhotoRepository, RateLimiter, RenderBudgetRepository, RenderSlotRepository, ShareRepository, UserRepository } from "../model";
-import type { AudioProber, BlobStore, Clock, IdentityProvider, MediaSniffer, RenderQueue, TokenVerifier, VideoJobStore } from "../ports";
+import type { AudioProber, BlobStore, Clock, IdentityProvider, MediaSniffer, RenderQueue, RenderWork, TokenVerifier, VideoJobStore } from "../ports";
 
 export interface Limits {
   maxUploadBytes: number;
@@ -45,6 +45,8 @@ export interface ServicePorts {
   sniffer: MediaSniffer;
   /** Whether a music upload really is usable audio (the images package's ffprobe check). */
   audioProber: AudioProber;
+  /** What a spec costs to render (the render package's `renderWork`): the render-time estimate's scale. */
+  renderWork: RenderWork;
 }
 
 export interface ServiceDeps extends ServicePorts {

@@ -1,21 +1,23 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
-import { videoDuration, type CreatedShareLink, type RenderTimeEstimate, type ShareLinkView, type VideoSpec, type VideoView } from "@photoreel/contracts";
+import { videoDuration, withTrackBeats, type CreatedShareLink, type RenderTimeEstimate, type ShareLinkView, type VideoSpec, type VideoView } from "@photoreel/contracts";
 import { DomainError, notFound } from "../errors";
 import { uuidv7 } from "../ids";
 import { keys, type VideoShareLink } from "../model";
 import type { VideoJob } from "../ports";
-import { withTrackBeats } from "./audio-service";
 import { percentile } from "./percentile";
 import type { ServiceDeps } from "./deps";
 
 const URL_EXPIRES_S = 60 * 60;
-/** The render-time estimate looks at videos finished this recently, at most this many, and needs at least MIN. */
-const ESTIMATE_WINDOW_MS = 24 * 3600 * 1000;
-const ESTIMATE_MAX_JOBS = 200;
-const ESTIMATE_MIN_JOBS = 3;
-/** Bounds the scan of a busy day (the operators' render stats stop at 10,000 the same way). */
-const ESTIMATE_SCAN_LIMIT = 2000;
+/**
+ * The render-time estimate reads one page: the newest ESTIMATE_RECENT_JOBS renders (videos and previews) finished in
+ * the last day, of which the videos count, and needs at least MIN of them. Every composer asks for it, so an answer
+ * is kept for ESTIMATE_CACHE_MS per process: at most one small query a minute however many people compose.
+ */
+export const ESTIMATE_WINDOW_MS = 24 * 3600 * 1000;
+export const ESTIMATE_RECENT_JOBS = 100;
+export const ESTIMATE_MIN_JOBS = 3;
+export const ESTIMATE_CACHE_MS = 60_000;
 /**
  * A slot whose job does not exist yet (being created) or is at an older attempt (being retried) is left alone
  * this long before it counts as abandoned by a request that died half-way.
@@ -25,6 +27,8 @@ const SLOT_GRACE_MS = 60_000;
 const shareTokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
 
 export function createVideoService(d: ServiceDeps) {
+  let estimate: { at: number; value: RenderTimeEstimate } | null = null;
+  let estimating: Promise<RenderTimeEstimate | null> | null = null;
   const view = async (j: VideoJob): Promise<VideoView> => {
     const out = j.status === "READY" ? j.output : null;
     const name = downloadName(j);
@@ -219,27 +223,32 @@ export function createVideoService(d: ServiceDeps) {
     },
 
     /**
-     * How long rendering takes per second of video, from everyone's recent finished videos (the same READY scan
-     * as the operators' render stats, as a ratio so the composer can scale it by its own length). Owner-agnostic:
-     * it reveals only timings. Null until there are ESTIMATE_MIN_JOBS renders to go by.
+     * How long rendering takes per unit of render work (`d.renderWork`: output pixels x frames, Ken Burns weighted),
+     * from everyone's recent finished videos, so the composer can scale it by its own spec's work: a 2160p or Ken
+     * Burns video is expected to take longer than the same at 1080p held still. Owner-agnostic: it reveals only
+     * timings. Null until there are ESTIMATE_MIN_JOBS renders to go by (a null is not kept: the first renders count
+     * at once).
      */
     async renderTimeEstimate(): Promise<RenderTimeEstimate | null> {
-      const since = new Date(d.clock.now().getTime() - ESTIMATE_WINDOW_MS).toISOString();
-      const ratios: number[] = [];
-      let cursor: string | null = null;
-      do {
-        const page = await d.jobs.listByStatus("READY", { limit: 100, cursor, updatedAfter: since });
+      const now = d.clock.now().getTime();
+      if (estimate && now - estimate.at < ESTIMATE_CACHE_MS) return estimate.value;
+      // Requests arriving together share one query.
+      estimating ??= (async () => {
+        const since = new Date(now - ESTIMATE_WINDOW_MS).toISOString();
+        const page = await d.jobs.listByStatus("READY", { limit: ESTIMATE_RECENT_JOBS, updatedAfter: since, newestFirst: true });
+        const ratios: number[] = [];
         for (const j of page.items) {
-          const seconds = j.output?.durationSeconds;
-          if (j.kind === "video" && j.renderSeconds !== null && seconds) ratios.push(j.renderSeconds / seconds);
+          const work = j.kind === "video" && j.renderSeconds !== null && j.output?.durationSeconds ? d.renderWork(j.spec) : 0;
+          if (work > 0) ratios.push(j.renderSeconds! / work);
         }
-        cursor = page.nextCursor;
-      } while (cursor && ratios.length < ESTIMATE_SCAN_LIMIT);
-      // The scan runs oldest first: keep the newest.
-      const recent = ratios.slice(-ESTIMATE_MAX_JOBS).sort((a, b) => a - b);
-      if (recent.length < ESTIMATE_MIN_JOBS) return null;
-      const round = (x: number | null) => Math.round((x ?? 0) * 1000) / 1000;
-      return { count: recent.length, p50: round(percentile(recent, 50)), p90: round(percentile(recent, 90)) };
+        if (ratios.length < ESTIMATE_MIN_JOBS) return null;
+        ratios.sort((a, b) => a - b);
+        const round = (x: number | null) => Math.round((x ?? 0) * 10_000) / 10_000;
+        const value = { count: ratios.length, p50: round(percentile(ratios, 50)), p90: round(percentile(ratios, 90)) };
+        estimate = { at: now, value };
+        return value;
+      })().finally(() => (estimating = null));
+      return estimating;
     },
 
     async cancel(ownerId: string, id: string) {

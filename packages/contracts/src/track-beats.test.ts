@@ -1,13 +1,9 @@
-import { VideoSpecSchema } from "@photoreel/contracts";
 import { describe, expect, it } from "vitest";
-import type { AudioTrack } from "../src/model";
-import { tempoOf, withTrackBeats } from "../src/services/audio-service";
+import { withTrackBeats, type TrackBeats } from "./track-beats";
+import { VideoSpecSchema } from "./video-spec";
 
 const audioId = "00000000-0000-4000-8000-0000000000aa";
-const track = (beats: number[] | null, durationSeconds = 4): AudioTrack => ({
-  id: audioId, ownerId: "u", status: "ready", filename: "t.wav", contentType: "audio/wav", bytes: 1, durationSeconds,
-  rejectReason: null, beats, createdAt: new Date(0),
-});
+const track = (beats: number[] | null, durationSeconds = 4): TrackBeats => ({ beats, durationSeconds });
 const spec = (music: Record<string, unknown>) =>
   VideoSpecSchema.parse({ slides: Array.from({ length: 4 }, (_, i) => ({ photoId: `00000000-0000-4000-8000-00000000000${i}` })), transition: "none", secondsPerPhoto: 3, music: { audioId, ...music } });
 
@@ -21,13 +17,5 @@ describe("withTrackBeats: the beats a render cuts on come from the stored track"
   it("carries no beats without the option, or for a track from before beat detection", () => {
     expect(withTrackBeats(spec({ beats: [1, 2] }), track([0.5])).music).not.toHaveProperty("beats");
     expect(withTrackBeats(spec({ cutOnBeat: true, beats: [1, 2] }), track(null)).music).not.toHaveProperty("beats");
-  });
-});
-
-describe("tempoOf", () => {
-  it("reads the tempo from the median gap, and none from too few beats", () => {
-    expect(tempoOf([0.37, 0.839, 1.308, 1.776, 2.245, 3.5])).toBe(128);
-    expect(tempoOf([1, 2])).toBeNull();
-    expect(tempoOf(null)).toBeNull();
   });
 });
