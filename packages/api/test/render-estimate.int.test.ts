@@ -3,9 +3,8 @@ import { VideoSpecSchema, type VideoSpec } from "@photoreel/contracts";
 import { limitsFromConfig } from "@photoreel/bootstrap/services";
 import { createVideoService, ESTIMATE_RECENT_JOBS, systemClock, type VideoJob } from "@photoreel/core";
 import { renderWork } from "@photoreel/render/policy";
-import { draftSpec } from "@photoreel/api/testing";
+import { draftSpec, startTestStack, type TestStack } from "../src/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "./harness";
 
 // The composer's render-time estimate (issue 17): one bounded read of recent renders, kept a minute per process, and
 // scaled by what drives render cost. Finished jobs are written straight into the job store (DynamoDB's stand-in)
