@@ -3,12 +3,6 @@ import type { RenderMessage, StageSeconds, VideoSpec, VideoStatus } from "@photo
 
 // ---------- What a file is ----------
 /** Decides a file's real type from its first `headBytes` bytes. The images package owns the table of magic numbers. */
-/**
- * What rendering a spec costs, in units its render-time estimate scales by (the render package's `renderWork`:
- * seconds of 1080p30 held slides). Core knows only that more work takes longer.
- */
-export type RenderWork = (spec: VideoSpec) => number;
-
 export interface MediaSniffer {
   readonly headBytes: number;
   /** One of PHOTO_CONTENT_TYPES, or null when the bytes are not a photo format that works. */
@@ -155,6 +149,12 @@ export interface VideoJobStore {
   delete(ownerId: string, videoId: string): Promise<void>;
   ping(): Promise<void>;
 }
+
+/**
+ * What rendering a spec costs, in units its render-time estimate scales by (the render package's `renderWork`:
+ * seconds of 1080p30 held slides). Core knows only that more work takes longer.
+ */
+export type RenderWork = (spec: VideoSpec) => number;
 
 // ---------- Identity (Cognito) ----------
 export interface AuthTokens {

@@ -104,8 +104,8 @@ export function estimateVideoBytes(spec: VideoSpec): number {
 const WORK_UNIT_PIXEL_FRAMES = 1920 * 1080 * 30;
 
 /**
- * How many times a held slide's render cost a Ken Burns frame costs. Measured on this kind of 2-core machine
- * (/work/shared/docs/rendering-notes.md, "Measured 2026-11-29 on the landed pipeline"): ten 12 MP photos, 1080p30,
+ * How many times a held slide's render cost a Ken Burns frame costs. Measured on a 2-core machine on the render
+ * pipeline as it landed (2026-11-29, the team's rendering notes): ten 12 MP photos, 1080p30,
  * 3 s each with 0.5 s fades took renderVideo 31.0 s with Ken Burns against 13.1 s without, 2.37x (every Ken Burns
  * frame is drawn by the resampler and encoded in motion; a held slide is one picture repeated).
  */
