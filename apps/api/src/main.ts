@@ -57,12 +57,17 @@ runMain("api", async () => {
     log.info({ port: config.PORT }, "api listening");
   }
 
-  // Daily hygiene: objects without rows and rows without objects (older than a day) are removed.
+  // Hygiene every 6 hours: objects without rows and rows without objects (older than a day) are removed, and so are
+  // sign-in/sign-up limit counters nobody has touched for a day.
   const orphanTimer = setInterval(() => {
     app.services.admin
       .sweepOrphans(false)
       .then((r) => log.info({ objects: r.objectsWithoutRows.length, rows: r.rowsWithoutObjects.length }, "orphan sweep"))
       .catch((err: unknown) => log.warn({ err }, "orphan sweep failed"));
+    app.services.auth
+      .forgetStaleLimits()
+      .then((counters) => log.info({ counters }, "stale limit counters removed"))
+      .catch((err: unknown) => log.warn({ err }, "removing stale limit counters failed"));
   }, 6 * 3600 * 1000);
   orphanTimer.unref();
 

@@ -211,6 +211,11 @@ export interface RateLimiter {
   attempt(key: string, policy: BackoffPolicy): Promise<{ allowed: boolean; failures: number; retryAfterSeconds: number }>;
   /** The attempt succeeded: the key's failures are forgotten. */
   succeeded(key: string): Promise<void>;
+  /**
+   * Deletes the counters whose window opened (or whose last failure was counted) more than `seconds` ago, and says
+   * how many. With `seconds` past every window and forget time, a deleted key reads exactly as it did: as new.
+   */
+  forgetOlderThan(seconds: number): Promise<number>;
 }
 
 /** Object keys, always under the owner's prefix. */

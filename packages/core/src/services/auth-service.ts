@@ -8,6 +8,8 @@ const WINDOW_S = 15 * 60;
 /** The longest an account ever waits after a failure, and how long a run of failures is remembered. */
 const MAX_BACKOFF_S = 15 * 60;
 const FORGET_FAILURES_S = 24 * 3600;
+/** A limit counter untouched this long reads as new whatever its kind (past WINDOW_S and FORGET_FAILURES_S): it can go. */
+const STALE_COUNTER_S = FORGET_FAILURES_S + 3600;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How long a token's liveness check (Cognito GetUser) is trusted before it is asked again. */
 const LIVE_CHECK_TTL_MS = 60_000;
@@ -89,6 +91,14 @@ export function createAuthService(d: ServiceDeps) {
       if (liveUntil.size >= LIVE_CHECK_MAX_TOKENS) liveUntil.clear();
       liveUntil.set(key, now + LIVE_CHECK_TTL_MS);
       return user;
+    },
+
+    /**
+     * Hygiene: every guessed e-mail address and every network leaves a limit counter behind, so a spray of sign-ins
+     * would grow the table for ever. Counters past every window and forget time read as new anyway: they go.
+     */
+    forgetStaleLimits(): Promise<number> {
+      return d.rateLimiter.forgetOlderThan(STALE_COUNTER_S);
     },
 
     /** Admin rights (ADMIN_EMAILS) wait for a confirmed address: see `confirmSignUp` and `signIn`. */

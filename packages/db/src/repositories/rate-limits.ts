@@ -27,14 +27,18 @@ export const pgRateLimiter = (db: Db): RateLimiter => mapPortErrors<RateLimiter>
     return db.transaction().execute(async (trx) => {
       const r = await sql<{ hits: number; age_s: number }>`
         select hits, extract(epoch from now() - window_start)::float8 as age_s from rate_limits where key = ${key} for update`.execute(trx);
-      const row = r.rows[0]!;
+      // No row: `forgetOlderThan` removed an old one between the insert above and this read. It held no failures
+      // that still count (only rows past every forget time are removed), so the key starts afresh.
+      const row = r.rows[0] ?? { hits: 0, age_s: Number.POSITIVE_INFINITY };
       const failures = row.age_s > policy.forgetSeconds ? 0 : row.hits;
       // window_start is stored to the millisecond, rounded: a row made in this same millisecond can read as a
       // fraction of a millisecond in the future, which must not count as a wait when no back-off is due.
       const backoff = backoffSeconds(policy, failures);
       const wait = backoff > 0 ? backoff - Math.max(0, row.age_s) : 0;
       if (wait > 0) return { allowed: false, failures, retryAfterSeconds: Math.ceil(wait) };
-      await sql`update rate_limits set hits = ${failures + 1}, window_start = now() where key = ${key}`.execute(trx);
+      await sql`
+        insert into rate_limits (key, window_start, hits) values (${key}, now(), ${failures + 1})
+        on conflict (key) do update set hits = excluded.hits, window_start = excluded.window_start`.execute(trx);
       return { allowed: true, failures: failures + 1, retryAfterSeconds: 0 };
     });
   },
@@ -42,5 +46,10 @@ export const pgRateLimiter = (db: Db): RateLimiter => mapPortErrors<RateLimiter>
   async succeeded(key) {
     // Reset rather than delete: a concurrent `attempt` counts on the row it just made sure of.
     await sql`update rate_limits set hits = 0 where key = ${key}`.execute(db);
+  },
+
+  async forgetOlderThan(seconds) {
+    const r = await sql`delete from rate_limits where window_start < now() - make_interval(secs => ${seconds})`.execute(db);
+    return Number(r.numAffectedRows ?? 0);
   },
 }, pgErrorToDomain);
