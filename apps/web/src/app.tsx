@@ -1,3 +1,4 @@
+import { SIGNED_IN_PAGE } from "@photoreel/contracts";
 import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { Spinner } from "./components/ui";
@@ -15,9 +16,6 @@ const Composer = lazy(loadComposer);
 const Videos = lazy(() => import("./routes/videos"));
 const VideoWatch = lazy(() => import("./routes/videos-watch"));
 const Admin = lazy(() => import("./routes/admin"));
-
-/** Screens behind sign-in; a signed-out visitor at one of them is asked to sign in, anything else unknown is a 404. */
-const SIGNED_IN_PATH = /^\/(library|compose|videos|admin)(\/|$)/;
 
 const NAV = [
   { to: "/library", label: "Library" },
@@ -104,7 +102,7 @@ export function App() {
     };
     if (path === "/") return <Landing />;
     if (path === "/signup") return <SignUp onSignedIn={onSignedIn} />;
-    if (path === "/signin" || SIGNED_IN_PATH.test(path)) return <SignIn notice={notice} onSignedIn={onSignedIn} />;
+    if (path === "/signin" || SIGNED_IN_PAGE.test(path)) return <SignIn notice={notice} onSignedIn={onSignedIn} />;
     return (
       <div className="landing">
         <LandingBar />
@@ -123,7 +121,7 @@ export function App() {
   };
 
   let page;
-  if (path !== "/" && !SIGNED_IN_PATH.test(path)) page = <NotFound signedIn path={path} />;
+  if (path !== "/" && !SIGNED_IN_PAGE.test(path)) page = <NotFound signedIn path={path} />;
   else if (path.startsWith("/compose")) page = <Composer />;
   else if (/^\/videos\/[^/]+$/.test(path)) page = <VideoWatch key={path} id={decodeURIComponent(path.slice("/videos/".length))} />;
   else if (path.startsWith("/videos")) page = <Videos />;

@@ -4,3 +4,4 @@ export * from "./photos";
 export * from "./videos";
 export * from "./auth";
 export * from "./track-beats";
+export * from "./web-pages";

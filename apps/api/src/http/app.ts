@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { appRouter, createRequestContext } from "@photoreel/api";
+import { isWebPage } from "@photoreel/contracts";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
@@ -128,9 +129,11 @@ export function createHttpApp(app: ApiApp, log: Logger) {
   const dist = config.WEB_DIST_DIR;
   if (dist && existsSync(join(dist, "index.html"))) {
     x.use(express.static(dist, { index: false, maxAge: "1y", immutable: true, setHeaders: (res, path) => path.endsWith(".html") && res.setHeader("Cache-Control", "no-cache") }));
-    x.get(/^\/(?!trpc|healthz|readyz).*/, (_req, res) => {
+    // The app's pages get its index; any other address gets the index too (the app draws its "Page not found") but
+    // with a 404, so a mistyped or stale link is not a soft 404. A missing script or image is a plain 404.
+    x.get(/^\/(?!trpc|healthz|readyz|assets\/).*/, (req, res) => {
       res.setHeader("Cache-Control", "no-cache");
-      res.sendFile(join(dist, "index.html"));
+      res.status(isWebPage(req.path) ? 200 : 404).sendFile(join(dist, "index.html"));
     });
   }
 

@@ -59,8 +59,10 @@ describe("security headers on every kind of response", () => {
       ["a 404 outside the SPA (/trpcx)", await get(t.baseUrl, "/trpcx"), 404],
       ["the SPA index", await get(t.baseUrl, "/"), 200],
       ["an SPA route", await get(t.baseUrl, "/videos/123"), 200],
+      ["the sign-in page", await get(t.baseUrl, "/signin"), 200],
+      ["an unknown page (the SPA's 404 page, with a 404)", await get(t.baseUrl, "/videosx"), 404],
       ["a static asset", await get(t.baseUrl, "/assets/app-abc123.js"), 200],
-      ["a missing asset", await get(t.baseUrl, "/assets/missing.js"), 200], // the SPA answers unknown paths
+      ["a missing asset (no page in its place)", await get(t.baseUrl, "/assets/missing.js"), 404],
     ];
     for (const [where, r, status] of responses) {
       expect([where, r.status]).toEqual([where, status]);
@@ -69,6 +71,9 @@ describe("security headers on every kind of response", () => {
     const index = responses.find(([w]) => w === "the SPA index")![1];
     expect(index.text).toContain("<div id=root>");
     expect(index.headers.get("cache-control")).toBe("no-cache");
+    // The unknown page is still the app (it draws "Page not found"); the missing script is not.
+    expect(responses.find(([w]) => w.startsWith("an unknown page"))![1].text).toContain("<div id=root>");
+    expect(responses.find(([w]) => w.startsWith("a missing asset"))![1].text).not.toContain("<div id=root>");
   });
 
   it("path traversal through the static handler reaches nothing outside the dist", async () => {
