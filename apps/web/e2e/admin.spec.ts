@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Route } from "@playwright/test";
 import { makeJpegs, screen, signUp, uniqueEmail } from "./fixtures";
 
 test("an operator sees queues, stats, render stages, jobs and users", async ({ page }) => {
@@ -55,8 +55,16 @@ test("an expired access token is renewed silently; an expired session goes to si
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Videos" }).click();
   await expect(page.getByText("No videos yet.")).toBeVisible();
   expect((await context.cookies()).some((c) => c.name === "pr_at")).toBe(true);
-  // Both gone: the next call fails, the refresh fails, and the user is asked to sign in again.
+  // Both gone: the next call fails, the refresh fails, and the user is asked to sign in again. The composer's calls
+  // go out in two batches; the later one is held so that its refusal lands while the app is asking who is signed in
+  // (held too), as it did once under load: a second "expired" then must not leave the app loading for ever.
   await context.clearCookies();
+  const hold = (ms: number) => async (route: Route) => {
+    await new Promise((r) => setTimeout(r, ms));
+    await route.continue();
+  };
+  await page.route(/\/trpc\/[^?]*audio\.list/, hold(700));
+  await page.route(/\/trpc\/auth\.me\b/, hold(1500));
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Compose" }).click();
   await expect(page.getByText("Your session expired; sign in again")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();

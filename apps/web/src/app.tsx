@@ -31,9 +31,17 @@ export function App() {
   const signOut = trpc.auth.signOut.useMutation();
   const user = me.data ?? null;
 
+  // Handled once per session: a page's calls can be refused in more than one batch, and clearing the cache again
+  // while the app asks who is signed in would drop that question unanswered (the app stayed on "Loading" for ever).
+  const expired = useRef(false);
+  useEffect(() => {
+    if (user) expired.current = false;
+  }, [user]);
   useEffect(
     () =>
       onSessionExpired(() => {
+        if (expired.current) return;
+        expired.current = true;
         setNotice("Your session expired; sign in again");
         const here = location.pathname;
         navigate(`/signin${here.startsWith("/signin") ? "" : `?next=${encodeURIComponent(here)}`}`, { replace: true });
