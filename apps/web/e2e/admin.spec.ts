@@ -1,14 +1,11 @@
 import { expect, test, type Route } from "@playwright/test";
-import { makeJpegs, screen, signUp, uniqueEmail } from "./fixtures";
+import { screen, signUp, uniqueEmail, uploadAndPick } from "./fixtures";
 
 test("an operator sees queues, stats, render stages, jobs and users", async ({ page }) => {
   test.setTimeout(5 * 60_000);
   await signUp(page, "admin@example.com");
   // One real render, so the panel has a READY job with its stage breakdown.
-  await page.getByTestId("photo-input").setInputFiles(await makeJpegs(2));
-  const ready = page.locator('[data-testid="photo-tile"][data-status="ready"]');
-  await expect(ready).toHaveCount(2, { timeout: 120_000 });
-  for (const tile of await ready.all()) await tile.getByRole("checkbox").check();
+  await uploadAndPick(page, 2, 120_000);
   await page.getByRole("button", { name: "Make a video" }).click();
   await page.getByLabel("Video title").fill("Stage figures");
   await page.getByRole("button", { name: "Create video" }).click();

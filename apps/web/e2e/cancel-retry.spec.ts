@@ -1,13 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { makeJpegs, screen, signUp, uniqueEmail } from "./fixtures";
+import { screen, signUp, uniqueEmail, uploadAndPick } from "./fixtures";
 
 test("a rendering video is canceled from its card, then retried to READY", async ({ page }) => {
   test.setTimeout(5 * 60_000);
   await signUp(page, uniqueEmail("cancel"));
-  await page.getByTestId("photo-input").setInputFiles(await makeJpegs(3));
-  const ready = page.locator('[data-testid="photo-tile"][data-status="ready"]');
-  await expect(ready).toHaveCount(3, { timeout: 120_000 });
-  for (const tile of await ready.all()) await tile.getByRole("checkbox").check();
+  await uploadAndPick(page, 3, 120_000);
   await page.getByRole("button", { name: "Make a video" }).click();
   // Long enough to be caught rendering: 3 x 10 s of Ken Burns at 1080p, final quality.
   await page.getByLabel("Seconds per photo").fill("10");

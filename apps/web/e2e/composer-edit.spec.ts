@@ -4,17 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { makeJpegs, makeWav, screen, signUp, uniqueEmail } from "./fixtures";
+import { makeWav, screen, signUp, slideTitlesLoaded, uniqueEmail, uploadAndPick } from "./fixtures";
 
 const run = promisify(execFile);
 
 /** Signs up, uploads `n` photos and opens the composer with them. */
 async function composeWith(page: Page, tag: string, n: number) {
   await signUp(page, uniqueEmail(tag));
-  await page.getByTestId("photo-input").setInputFiles(await makeJpegs(n));
-  const ready = page.locator('[data-testid="photo-tile"][data-status="ready"]');
-  await expect(ready).toHaveCount(n, { timeout: 120_000 });
-  for (const tile of await ready.all()) await tile.getByRole("checkbox").check();
+  await uploadAndPick(page, n, 120_000);
   await page.getByRole("button", { name: "Make a video" }).click();
   await expect(page.getByRole("heading", { name: "Compose a video" })).toBeVisible();
   await expect(page.getByTestId("slide")).toHaveCount(n);
@@ -63,7 +60,7 @@ test("filmstrip: reorder, per-slide transitions seen in the final render, estima
   await composeWith(page, "filmstrip", 3);
   const slides = page.getByTestId("slide");
   // A slide is titled "Photo N" until the photos have loaded: read the order by the photos' own names.
-  await expect(slides.locator(".photo-title").filter({ hasText: /^\d+\. Photo \d+$/ })).toHaveCount(0);
+  await slideTitlesLoaded(page);
   const order = await titles(page);
 
   // Reorder with the keyboard buttons, then back by dragging on the filmstrip.

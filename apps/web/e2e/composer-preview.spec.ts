@@ -2,7 +2,7 @@ import type { VideoSpec } from "@photoreel/contracts";
 import { clickTrack } from "@photoreel/images/testing";
 import { planTimeline, slideShownFrame } from "@photoreel/timeline";
 import { expect, test, type Page } from "@playwright/test";
-import { makeJpegs, screen, signUp, uniqueEmail } from "./fixtures";
+import { screen, signUp, uniqueEmail, uploadAndPick } from "./fixtures";
 
 /** A coarse fingerprint of what the live preview's canvas shows: an 8x8 grid of RGB samples. */
 const pixels = (page: Page) =>
@@ -22,10 +22,7 @@ const state = (page: Page) => page.evaluate(() => window.__photoreelPreview!.sta
 test("the composer plays the spec live as it is edited, seeks by frame and fits one screen", async ({ page }) => {
   test.setTimeout(5 * 60_000);
   await signUp(page, uniqueEmail("live-preview"));
-  await page.getByTestId("photo-input").setInputFiles(await makeJpegs(10));
-  const ready = page.locator('[data-testid="photo-tile"][data-status="ready"]');
-  await expect(ready).toHaveCount(10, { timeout: 180_000 });
-  for (const tile of await ready.all()) await tile.getByRole("checkbox").check();
+  await uploadAndPick(page, 10, 180_000);
   await page.getByRole("button", { name: "Make a video" }).click();
   await expect(page.getByRole("heading", { name: "Compose a video" })).toBeVisible();
   await expect(page.getByTestId("slide")).toHaveCount(10);
@@ -104,10 +101,7 @@ test("the composer plays the spec live as it is edited, seeks by frame and fits 
 test("with a track's beats, 'Cut on the beat' moves the live preview's cuts to where the created video has them", async ({ page }) => {
   test.setTimeout(5 * 60_000);
   await signUp(page, uniqueEmail("live-beats"));
-  await page.getByTestId("photo-input").setInputFiles(await makeJpegs(5));
-  const ready = page.locator('[data-testid="photo-tile"][data-status="ready"]');
-  await expect(ready).toHaveCount(5, { timeout: 180_000 });
-  for (const tile of await ready.all()) await tile.getByRole("checkbox").check();
+  await uploadAndPick(page, 5, 180_000);
   await page.getByRole("button", { name: "Make a video" }).click();
   await expect(page.getByTestId("slide")).toHaveCount(5);
 
@@ -152,10 +146,7 @@ test("with a track's beats, 'Cut on the beat' moves the live preview's cuts to w
 test("the first frame asks for its own photo alone, and a slide whose photo has not arrived is grey, never another photo", async ({ page }) => {
   test.setTimeout(5 * 60_000);
   await signUp(page, uniqueEmail("live-first"));
-  await page.getByTestId("photo-input").setInputFiles(await makeJpegs(4));
-  const ready = page.locator('[data-testid="photo-tile"][data-status="ready"]');
-  await expect(ready).toHaveCount(4, { timeout: 180_000 });
-  for (const tile of await ready.all()) await tile.getByRole("checkbox").check();
+  await uploadAndPick(page, 4, 180_000);
 
   // Every preview download is held until the test lets it through.
   const held: { url: string; go: () => Promise<void> }[] = [];

@@ -33,6 +33,19 @@ const COLORS: [number, number, number][] = [
 ];
 
 /** Real JPEGs (a colour gradient with a number on it) written to disk, so file pickers get stable lastModified. */
+/** Uploads `n` generated photos, waits until every one is ready, and ticks them all (then "Make a video" opens them). */
+export async function uploadAndPick(page: Page, n: number, timeoutMs: number) {
+  await page.getByTestId("photo-input").setInputFiles(await makeJpegs(n));
+  const ready = page.locator('[data-testid="photo-tile"][data-status="ready"]');
+  await expect(ready).toHaveCount(n, { timeout: timeoutMs });
+  for (const tile of await ready.all()) await tile.getByRole("checkbox").check();
+}
+
+/** A composer slide is titled "N. Photo M" until the photos have loaded: waits until none is, before titles are read. */
+export async function slideTitlesLoaded(page: Page) {
+  await expect(page.getByTestId("slide").locator(".photo-title").filter({ hasText: /^\d+\. Photo \d+$/ })).toHaveCount(0);
+}
+
 export async function makeJpegs(count: number, width = 960, height = 640): Promise<string[]> {
   const d = dir();
   const out: string[] = [];
