@@ -11,7 +11,7 @@
  * Exits non-zero when the grid is not virtualised (its DOM grows as pages load, or holds hundreds of tiles); speed
  * figures, and whether the fling got through every page in time, are reported, not enforced (the machine is shared
  * and noisy: read the ratios).
- * --short: 200 and 800 photos (seeding thumbnails into the stand-in is the slow part), a shorter time limit.
+ * --short (CI): 150 and 400 photos, a shorter time limit: enough pages for the DOM-bound checks, at half the fling time.
  */
 import { loadavg } from "node:os";
 import { join } from "node:path";
@@ -25,7 +25,7 @@ import { seedPhotos } from "../api/seed.ts";
 import { ensureWebBuild } from "../api/web-build.ts";
 
 const short = process.argv.includes("--short");
-const SIZES = short ? [200, 800] : [1_000, 10_000];
+const SIZES = short ? [150, 400] : [1_000, 10_000];
 /** Fling speed: a hard touchpad flick, held: 120 px per 60-Hz frame. Time-based, so a slow frame scrolls further. */
 const PX_PER_MS = 7.2;
 /** No fling runs longer than this, even if loading stalls (a stall is reported as not reaching the end). */
@@ -164,7 +164,7 @@ try {
     console.log(`dropped-frame rate: library ${(100 * dropRate(big)).toFixed(1)}% vs floor ${(100 * dropRate(floor)).toFixed(1)}% vs naive ${(100 * dropRate(naive)).toFixed(1)}%`);
     // Correctness, not speed: the grid must not grow with the library, and must scroll through all of it.
     if (big.endDomNodes > big.startDomNodes * 1.5 + 200) failures.push(`the DOM grows as photos load: ${big.startDomNodes} nodes with one page, ${big.endDomNodes} at the end of the fling`);
-    if (big.maxTiles > 400) failures.push(`${big.maxTiles} tiles in the DOM at once: the grid is not virtualised`);
+    if (big.maxTiles > Math.min(400, big.photos / 2)) failures.push(`${big.maxTiles} tiles in the DOM at once: the grid is not virtualised`);
   }
   // Reaching the end in time depends on how fast pages load on this shared machine: reported, not a failure.
   for (const r of results.filter((x) => x.name.startsWith("library") && !x.reachedEnd)) console.log(`note: the fling stopped before the last of ${r.photos.toLocaleString("en")} photos (time limit ${MAX_FLING_MS / 1000} s; pages load slowly under this load)`);
