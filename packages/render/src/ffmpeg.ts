@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import type { Readable, Writable } from "node:stream";
+import { PassThrough, type Readable, type Writable } from "node:stream";
 import { promisify } from "node:util";
 import ffmpeg from "fluent-ffmpeg";
 import { abortError, RenderBudgetError } from "./errors";
@@ -81,8 +81,19 @@ function runFfmpegProcess(args: string[], opts: RunOptions): Promise<void> {
     });
     // A graph of sources only (a title card) has no input to carry the global options.
     if (inputs.length === 0) cmd.outputOptions(global);
-    if (output === "pipe:1" && opts.stdout) cmd.outputOptions(outputOptions).output(opts.stdout, { end: false });
-    else cmd.outputOptions(outputOptions).output(output);
+    // fluent-ffmpeg adds a 'close' and an 'error' listener to its output stream and never takes them off, and one
+    // stream takes many runs (a Ken Burns video's frames: every transition and title): each run writes through a
+    // relay of its own, which unpipes from the caller's stream when it ends. (autoDestroy off: fluent-ffmpeg reads a
+    // 'close' of its output as a failure, and a relay closing before FFmpeg's exit event would be one.)
+    const target = output === "pipe:1" ? opts.stdout : undefined;
+    const relay = target ? new PassThrough({ autoDestroy: false }) : undefined;
+    // The caller's stream failing or closing stops FFmpeg, as it did when fluent-ffmpeg watched that stream itself.
+    const onTargetGone = (err?: Error) => relay?.destroy(err ?? new Error("the output stream closed"));
+    if (target && relay) {
+      relay.pipe(target, { end: false });
+      target.once("error", onTargetGone).once("close", onTargetGone);
+      cmd.outputOptions(outputOptions).output(relay);
+    } else cmd.outputOptions(outputOptions).output(output);
     let stderr = "";
     let block = "";
     let overBudget = false;
@@ -115,6 +126,8 @@ function runFfmpegProcess(args: string[], opts: RunOptions): Promise<void> {
     const settle = () => {
       clearTimeout(budget);
       signal?.removeEventListener("abort", onAbort);
+      target?.off("error", onTargetGone).off("close", onTargetGone);
+      if (target) relay?.unpipe(target);
     };
     cmd.on("error", (err: Error) => {
       settle();
@@ -132,9 +145,21 @@ function runFfmpegProcess(args: string[], opts: RunOptions): Promise<void> {
       } else fail();
     });
     cmd.on("end", () => {
-      settle();
-      if (signal?.aborted) reject(abortError(signal));
-      else resolve();
+      let finished = false;
+      const finish = (err?: Error) => {
+        if (finished) return;
+        finished = true;
+        settle();
+        if (signal?.aborted) reject(abortError(signal));
+        else if (err) reject(new Error(`ffmpeg's output could not be delivered: ${err.message}`, { cause: err }));
+        else resolve();
+      };
+      // Done once the caller's stream has every byte FFmpeg wrote (the relay ends after its last chunk is passed on).
+      if (!relay || relay.readableEnded) finish();
+      else {
+        relay.once("end", () => finish());
+        relay.once("close", () => finish(relay.errored ?? new Error("the output stream closed")));
+      }
     });
     cmd.run();
   });
