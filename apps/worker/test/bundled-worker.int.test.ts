@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { SourceMap } from "node:module";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { buildHeif, codedImage, heifEnc, props } from "@photoreel/images/testing";
@@ -47,4 +48,22 @@ describe("the bundled worker (what the worker image runs)", () => {
     expect(ready.bytes).toBeGreaterThan(0);
     expect((await fetch(ready.posterUrl!)).status).toBe(200);
   }, 120_000);
+
+  it("maps our own code only: a frame in our code names its .ts line, a library's stays on the bundle (the full map cost 64 MB)", () => {
+    const payload = JSON.parse(readFileSync(`${WORKER_BUNDLE}.map`, "utf8")) as { sources: string[] };
+    expect(payload.sources.length).toBeGreaterThan(20);
+    expect(payload.sources.filter((s) => s.includes("node_modules"))).toEqual([]);
+    const map = new SourceMap(payload as ConstructorParameters<typeof SourceMap>[0]);
+    const lines = readFileSync(WORKER_BUNDLE, "utf8").split("\n");
+    const at = (needle: string) => {
+      const line = lines.findIndex((l) => l.includes(needle));
+      expect(line).toBeGreaterThan(-1);
+      return map.findEntry(line, lines[line]!.indexOf(needle));
+    };
+    const ours = at('"worker polling"');
+    expect(ours).toMatchObject({ originalSource: expect.stringMatching(/(^|\/)src\/worker\.ts$/) });
+    // fluent-ffmpeg's own source, bundled: no entry.
+    expect(at("Output stream closed, scheduling kill")).toEqual({});
+  });
 });
+
