@@ -126,6 +126,36 @@ describe("a daily render budget per user", () => {
   }, 60_000);
 });
 
+describe("render budget given back for a video that never rendered", () => {
+  it("canceled or deleted while queued: its seconds come back once, even with 50 cancels at once; canceled midway: they stay spent", async () => {
+    const u = await userWithPhoto();
+    const used = async () => (await sql<{ seconds: number }>`select seconds from render_budget_days where owner_id = ${u.user.sub}`.execute(t.app.db)).rows[0]?.seconds;
+    const id = async (r: { body: { result?: { data: unknown } } }) => (r.body.result!.data as { id: string }).id;
+    // 20 slides of 10 s: 200 s each.
+    const long: VideoSpecInput = draftSpec(Array.from({ length: 20 }, () => u.photoId), { secondsPerPhoto: 10, transition: "none" });
+    const a = await id(await u.call("videos.create", long));
+    const b = await id(await u.call("videos.create", long));
+    expect(await used()).toBe(400);
+
+    const cancels = await fifty(() => u.call("videos.cancel", { id: a }));
+    expect(statuses(cancels)[200]).toBeGreaterThanOrEqual(1);
+    expect(await used()).toBe(200);
+    // A retry is a new attempt, charged again; canceled again, given back again.
+    expect((await u.call("videos.retry", { id: a })).status).toBe(200);
+    expect(await used()).toBe(400);
+    expect((await u.call("videos.cancel", { id: a })).status).toBe(200);
+    expect(await used()).toBe(200);
+    expect((await u.call("videos.delete", { id: b })).status).toBe(200);
+    expect(await used()).toBe(0);
+
+    // A worker took this one: the time it rendered was spent, so the cancel gives nothing back.
+    const c = await id(await u.call("videos.create", long));
+    await t.app.adapters.jobs.transition(u.user.sub, c, { from: ["QUEUED"], to: "RENDERING" });
+    expect((await u.call("videos.cancel", { id: c })).status).toBe(200);
+    expect(await used()).toBe(200);
+  }, 60_000);
+});
+
 describe("an audio quota counted in usage", () => {
   it("50 parallel audio.createUpload: exactly the quota is accepted, and photos.usage counts the music", async () => {
     const u = await userWithPhoto();

@@ -221,6 +221,24 @@ describe.each(backends)("DynamoVideoJobStore on $name", ({ start }) => {
     expect(read!.stageSeconds).toBeUndefined();
   });
 
+  it("keeps what admitting a job charged, moves it with a retry, and reads a damaged charge as none (no refund of a made-up amount)", async () => {
+    const owner = `owner-charge-${randomUUID()}`;
+    const j = { ...job(owner), budgetCharge: { day: "2026-11-30", seconds: 12.5 } };
+    await store.create(j);
+    expect((await store.get(owner, j.videoId))!.budgetCharge).toEqual({ day: "2026-11-30", seconds: 12.5 });
+    await store.transition(owner, j.videoId, { from: ["QUEUED"], to: "CANCELED" });
+    const retried = await store.transition(owner, j.videoId, { from: ["CANCELED"], to: "QUEUED", set: { attempt: 1, budgetCharge: { day: "2026-12-01", seconds: 12.5 } } });
+    expect(retried!.budgetCharge).toEqual({ day: "2026-12-01", seconds: 12.5 });
+
+    for (const bad of [{ day: "yesterday", seconds: 3 }, { day: "2026-11-30", seconds: -5 }, { day: "2026-11-30" }]) {
+      const damaged = job(owner);
+      await backend.clients.dynamodbDoc.send(new PutCommand({ TableName: backend.config.DYNAMODB_TABLE, Item: { ...damaged, budgetCharge: bad } }));
+      const read = await store.get(owner, damaged.videoId);
+      expect(read).toEqual(damaged);
+      expect(read!.budgetCharge).toBeUndefined();
+    }
+  });
+
   it("validates the spec it reads back: a corrupted stored spec is a clear error on get, list and transition", async () => {
     const owner = `owner-corrupt-${randomUUID()}`;
     const good = job(owner);

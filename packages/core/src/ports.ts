@@ -87,6 +87,11 @@ export interface VideoOutput {
   width: number;
   height: number;
 }
+export interface BudgetCharge {
+  /** The UTC day charged, YYYY-MM-DD. */
+  day: string;
+  seconds: number;
+}
 export interface VideoJob {
   ownerId: string;
   videoId: string;
@@ -114,6 +119,11 @@ export interface VideoJob {
   /** A READY render's stage breakdown; absent on jobs that finished before the worker stored it, and on the rest. */
   stageSeconds?: StageSeconds | null;
   cancelRequested: boolean;
+  /**
+   * What admitting this attempt took from its owner's daily render budget (the UTC day and the video's seconds):
+   * given back when the attempt is canceled before a worker takes it. Absent on jobs admitted before it was stored.
+   */
+  budgetCharge?: BudgetCharge | null;
   /** Set when a worker claims the job; every later write by that worker is conditional on it (fencing). */
   leaseId: string | null;
 }

@@ -62,6 +62,8 @@ const StoredJobSchema = z.object({
     .transform((o) => o ?? null),
 }) satisfies z.ZodType<Pick<VideoJob, "ownerId" | "videoId" | "status" | "spec" | "createdAt" | "updatedAt" | "output">, unknown>;
 
+const BudgetChargeSchema = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), seconds: z.number().finite().nonnegative() });
+
 /** A stored job that is not a valid job (written by hand, by an older bug, or damaged): an operator must fix or remove it. */
 export class CorruptVideoJobError extends Error {
   constructor(
@@ -81,6 +83,7 @@ function toJob(item: Item): VideoJob {
   const str = (k: string) => (typeof item[k] === "string" ? (item[k] as string) : null);
   const num = (k: string) => (typeof item[k] === "number" ? (item[k] as number) : null);
   const stageSeconds = StageSecondsSchema.safeParse(item.stageSeconds).data;
+  const budgetCharge = BudgetChargeSchema.safeParse(item.budgetCharge).data;
   return {
     ...parsed.data,
     kind: item.kind === "preview" ? "preview" : "video",
@@ -98,6 +101,8 @@ function toJob(item: Item): VideoJob {
     // Parsed again, not cast; a damaged breakdown is only missing figures on the admin panel, not an unreadable job.
     ...(stageSeconds ? { stageSeconds } : {}),
     cancelRequested: item.cancelRequested === true,
+    // Parsed, not cast: a refund must never be of a made-up amount (a damaged one only forgoes the refund).
+    ...(budgetCharge ? { budgetCharge } : {}),
     leaseId: str("leaseId"),
   };
 }

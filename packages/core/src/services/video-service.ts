@@ -4,7 +4,7 @@ import { videoDuration, withTrackBeats, type CreatedShareLink, type RenderTimeEs
 import { DomainError, notFound } from "../errors";
 import { uuidv7 } from "../ids";
 import { keys, type VideoShareLink } from "../model";
-import type { VideoJob } from "../ports";
+import type { BudgetCharge, VideoJob } from "../ports";
 import { percentile } from "./percentile";
 import type { ServiceDeps } from "./deps";
 
@@ -169,17 +169,27 @@ export function createVideoService(d: ServiceDeps) {
    * Admits one job attempt: a slot under the active-job limit, then the day's render budget, then `start` (the
    * write that makes the job QUEUED). Whatever fails gives back what was taken before it.
    */
-  const admit = async <T>(ownerId: string, videoId: string, attempt: number, spec: VideoSpec, start: () => Promise<T>, keepSlot?: () => Promise<boolean>): Promise<T> => {
+  const admit = async <T>(ownerId: string, videoId: string, attempt: number, spec: VideoSpec, start: (charge: BudgetCharge) => Promise<T>, keepSlot?: () => Promise<boolean>): Promise<T> => {
     await takeSlot(ownerId, videoId, attempt);
-    let charge: { day: string; seconds: number } | null = null;
+    let charge: BudgetCharge | null = null;
     try {
       charge = await chargeBudget(ownerId, spec);
-      return await start();
+      return await start(charge);
     } catch (e) {
       if (charge) await d.renderBudget.refund(ownerId, charge.day, charge.seconds).catch(() => {});
       if (!(await keepSlot?.().catch(() => false))) await d.renderSlots.release(ownerId, videoId, attempt).catch(() => {});
       throw e;
     }
+  };
+
+  /**
+   * A job this call moved from QUEUED to CANCELED (requestCancel's conditional write: exactly one caller sees that)
+   * never reached a worker: its slot is free now, and what it took from the day's render budget comes back. A render
+   * canceled midway keeps its charge (the worker spent that time) and frees its slot once the worker stops.
+   */
+  const canceledWhileQueued = async (j: VideoJob) => {
+    await d.renderSlots.release(j.ownerId, j.videoId, j.attempt);
+    if (j.budgetCharge) await d.renderBudget.refund(j.ownerId, j.budgetCharge.day, j.budgetCharge.seconds);
   };
 
   /** `spec` was parsed once, at the edge (the router's input schema); the store validates it again on the way back. */
@@ -191,7 +201,10 @@ export function createVideoService(d: ServiceDeps) {
       output: null, createdAt: now, updatedAt: now, enqueuedAt: null, startedAt: null, finishedAt: null, heartbeatAt: null,
       renderSeconds: null, cancelRequested: false, leaseId: null,
     };
-    await admit(ownerId, job.videoId, 0, spec, () => d.jobs.create(job));
+    job.budgetCharge = await admit(ownerId, job.videoId, 0, spec, async (charge) => {
+      await d.jobs.create({ ...job, budgetCharge: charge });
+      return charge;
+    });
     await enqueue(job);
     return view(job);
   };
@@ -255,8 +268,7 @@ export function createVideoService(d: ServiceDeps) {
       const j = await getOwned(ownerId, id);
       if (j.status !== "QUEUED" && j.status !== "RENDERING") throw new DomainError("PRECONDITION_FAILED", `This video is already ${j.status.toLowerCase()}; there is nothing to cancel.`);
       const updated = await d.jobs.requestCancel(ownerId, id);
-      // Canceled while queued: the slot is free now. A render being canceled frees it once the worker stops it.
-      if (updated?.status === "CANCELED") await d.renderSlots.release(ownerId, id, updated.attempt);
+      if (updated?.status === "CANCELED") await canceledWhileQueued(updated);
       return view(updated ?? (await getOwned(ownerId, id)));
     },
 
@@ -270,10 +282,10 @@ export function createVideoService(d: ServiceDeps) {
         const now = await d.jobs.get(ownerId, id);
         return isActive(now) && now?.attempt === next;
       };
-      const updated = await admit(ownerId, id, next, j.spec, async () => {
+      const updated = await admit(ownerId, id, next, j.spec, async (charge) => {
         const moved = await d.jobs.transition(ownerId, id, {
           from: ["FAILED", "CANCELED"], to: "QUEUED", attempt: j.attempt,
-          set: { attempt: next, progress: 0, etaSeconds: null, error: null, errorField: null, cancelRequested: false, startedAt: null, finishedAt: null, heartbeatAt: null, leaseId: null },
+          set: { attempt: next, budgetCharge: charge, progress: 0, etaSeconds: null, error: null, errorField: null, cancelRequested: false, startedAt: null, finishedAt: null, heartbeatAt: null, leaseId: null },
         });
         if (!moved) throw new DomainError("CONFLICT", "This video changed meanwhile; reload and try again.");
         return moved;
@@ -284,7 +296,10 @@ export function createVideoService(d: ServiceDeps) {
 
     async delete(ownerId: string, id: string) {
       const j = await getOwned(ownerId, id);
-      if (j.status === "QUEUED" || j.status === "RENDERING") await d.jobs.requestCancel(ownerId, id);
+      if (j.status === "QUEUED" || j.status === "RENDERING") {
+        const stopped = await d.jobs.requestCancel(ownerId, id);
+        if (stopped?.status === "CANCELED") await canceledWhileQueued(stopped);
+      }
       await d.shares.deleteForVideo(ownerId, id);
       await deleteOutputs(j);
       await d.jobs.delete(ownerId, id);
