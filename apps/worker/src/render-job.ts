@@ -8,7 +8,7 @@ import { keys, uuidv7, type BlobStore, type Clock, type VideoJob, type VideoJobS
 import { AUDIO_DEMUXER, SNIFF_BYTES, sniffAudioType, type PhotoLimits } from "@photoreel/images";
 import { inSpan, RenderBudgetError, RenderInputError, renderProfile, renderVideo } from "@photoreel/render";
 import type { Logger } from "pino";
-import { atCap, behindCap, capApplies, type FairShare } from "./fair-share";
+import { behindCap, capApplies, capWait, type FairShare } from "./fair-share";
 import { emitMetric } from "./metrics";
 
 /** The job's heartbeat: progress, liveness and a look for a cancel request, on a timer whatever step is running. */
@@ -34,7 +34,8 @@ export interface RenderJobDeps {
 }
 
 /** `deferred`: the owner is at the in-flight cap; the job stays QUEUED and its message goes back to wait. */
-export type RenderOutcome = "ready" | "failed" | "canceled" | "skipped" | "deferred";
+/** How a message ended; a deferred one (the owner at the per-user cap) is sent again after `deferredSeconds`. */
+export type RenderOutcome = "ready" | "failed" | "canceled" | "skipped" | { deferredSeconds: number };
 
 /** Thrown when the worker is shutting down mid-render: the caller releases the message to another worker. */
 export class ShutdownError extends Error {}
@@ -59,17 +60,19 @@ export async function renderJob(d: RenderJobDeps, msg: RenderMessage, opts: { sh
       await d.jobs.transition(job.ownerId, job.videoId, { from: ["QUEUED"], to: "CANCELED", attempt: job.attempt, set: { finishedAt: now() } });
       return "canceled";
     }
-    if (capApplies(d.fairShare, job) && (await atCap(d.fairShare, job))) return defer(d, job, log);
+    const wait = capApplies(d.fairShare, job) ? await capWait(d.fairShare, job) : null;
+    if (wait !== null) return defer(d, job, wait, log);
     claimed = await d.jobs.transition(job.ownerId, job.videoId, {
       from: ["QUEUED"], to: "RENDERING", attempt: job.attempt, leaseId: job.leaseId,
       set: { leaseId, startedAt: now(), heartbeatAt: now(), progress: 0, etaSeconds: null },
     });
-    if (claimed && capApplies(d.fairShare, claimed) && (await behindCap(d.fairShare, claimed))) {
+    const behind = claimed && capApplies(d.fairShare, claimed) ? await behindCap(d.fairShare, claimed) : null;
+    if (behind !== null) {
       const back = await d.jobs.transition(job.ownerId, job.videoId, {
         from: ["RENDERING"], to: "QUEUED", attempt: job.attempt, leaseId,
         set: { leaseId: null, startedAt: null, heartbeatAt: null },
       });
-      return back ? defer(d, back, log) : skip(log, "the job moved on while it stepped back under the per-user cap");
+      return back ? defer(d, back, behind, log) : skip(log, "the job moved on while it stepped back under the per-user cap");
     }
   } else {
     // RENDERING: someone holds it. Take over only if its heartbeat stopped (that worker died).
@@ -216,10 +219,10 @@ async function finishCanceled(d: RenderJobDeps, job: VideoJob, leaseId: string, 
 }
 
 /** Leaves the job QUEUED, marked as just sent (the sweeper must not send a second copy); the caller re-sends. */
-async function defer(d: RenderJobDeps, job: VideoJob, log: Logger): Promise<RenderOutcome> {
+async function defer(d: RenderJobDeps, job: VideoJob, seconds: number, log: Logger): Promise<RenderOutcome> {
   await d.jobs.transition(job.ownerId, job.videoId, { from: ["QUEUED"], to: "QUEUED", attempt: job.attempt, set: { enqueuedAt: d.clock.now().toISOString() } });
-  log.debug("owner at the per-user render cap: message put back");
-  return "deferred";
+  log.debug({ seconds }, "owner at the per-user render cap: message put back");
+  return { deferredSeconds: seconds };
 }
 
 function skip(log: Logger, why: string): RenderOutcome {

@@ -27,7 +27,7 @@ export function startWorker(w: WorkerDeps, opts: { onAlive?: () => void } = {}):
   const staleAfterMs = config.RENDER_STALE_SECONDS * 1000;
   // The same bounds the thumbnailer decodes under (30 s there per pipeline; a render's pre-scale gets 60 s a photo).
   const photoLimits = { maxInputPixels: config.MAX_INPUT_PIXELS, maxBytes: config.MAX_UPLOAD_BYTES, timeoutSeconds: 60 };
-  const fairShare = { jobs, clock, maxPerUser: config.RENDER_MAX_PER_USER, staleAfterMs };
+  const fairShare = { jobs, clock, maxPerUser: config.RENDER_MAX_PER_USER, staleAfterMs, maxDeferSeconds: config.RENDER_DEFER_SECONDS };
   const deps = { jobs, blobs, clock, log, workerId: w.workerId, staleAfterMs, budgetScale: config.RENDER_TIME_BUDGET_SCALE, photoLimits, fairShare };
   const visibility = config.RENDER_VISIBILITY_TIMEOUT;
   const protection = createTaskProtection({ agentUri: config.ECS_AGENT_URI, log, expiresInMinutes: config.TASK_PROTECTION_MINUTES });
@@ -52,7 +52,8 @@ export function startWorker(w: WorkerDeps, opts: { onAlive?: () => void } = {}):
     inFlight.add(work);
     try {
       // Put back behind other users' renders: a fresh delayed message, then this one is acknowledged.
-      if ((await work) === "deferred") await queue.send(parsed.data, { delaySeconds: config.RENDER_DEFER_SECONDS });
+      const outcome = await work;
+      if (typeof outcome === "object") await queue.send(parsed.data, { delaySeconds: outcome.deferredSeconds });
       return message;
     } catch (err) {
       if (err instanceof ShutdownError) {

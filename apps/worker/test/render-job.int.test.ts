@@ -115,7 +115,7 @@ describe("renderJob's heartbeat, cancel and time budget", () => {
 });
 
 describe("the per-user in-flight cap (fairness between users)", () => {
-  const capped = () => deps({ fairShare: { jobs: adapters.jobs, clock: systemClock, maxPerUser: 1, staleAfterMs: 5000 } });
+  const capped = () => deps({ fairShare: { jobs: adapters.jobs, clock: systemClock, maxPerUser: 1, staleAfterMs: 5000, maxDeferSeconds: 5 } });
   const shutdown = new AbortController().signal;
   const running = async (msg: RenderMessage, heartbeatAt: string) =>
     adapters.jobs.transition(msg.ownerId, msg.videoId, { from: ["QUEUED"], to: "RENDERING", set: { leaseId: uuidv7(), startedAt: heartbeatAt, heartbeatAt } });
@@ -128,7 +128,8 @@ describe("the per-user in-flight cap (fairness between users)", () => {
     await running(first, new Date().toISOString());
     const second = await queuedJob(owner);
     const before = await adapters.jobs.get(owner, second.videoId);
-    expect(await renderJob(capped(), second, { shutdown })).toBe("deferred");
+    // The running render has no ETA yet (claimed within its first heartbeat): offered again in a second.
+    expect(await renderJob(capped(), second, { shutdown })).toEqual({ deferredSeconds: 1 });
     const after = await adapters.jobs.get(owner, second.videoId);
     expect(after).toMatchObject({ status: "QUEUED", startedAt: null, leaseId: null });
     expect(after!.enqueuedAt! > before!.enqueuedAt!).toBe(true);
@@ -140,11 +141,23 @@ describe("the per-user in-flight cap (fairness between users)", () => {
     expect(await renderJob(capped(), second, { shutdown })).toBe("ready");
   });
 
+  it("a render put back waits as long as the user's running render expects to take, within 1 s and the most allowed", async () => {
+    const owner = `eta-${uuidv7()}`;
+    const first = await queuedJob(owner);
+    await running(first, new Date().toISOString());
+    const second = await queuedJob(owner);
+    for (const [eta, wait] of [[3.2, 4], [0.2, 1], [600, 5]] as const) {
+      await adapters.jobs.transition(owner, first.videoId, { from: ["RENDERING"], to: "RENDERING", set: { etaSeconds: eta, heartbeatAt: new Date().toISOString() } });
+      expect(await renderJob(capped(), second, { shutdown })).toEqual({ deferredSeconds: wait });
+    }
+  });
+
   it("two renders of one user claimed at the same moment: exactly one runs, the other steps back", async () => {
     const a = await queuedJob();
     const b = await queuedJob();
     const outcomes = await Promise.all([renderJob(capped(), a, { shutdown }), renderJob(capped(), b, { shutdown })]);
-    expect(outcomes.sort()).toEqual(["deferred", "ready"]);
+    expect(outcomes.filter((o) => o === "ready")).toHaveLength(1);
+    expect(outcomes.filter((o) => typeof o === "object")).toHaveLength(1);
     const jobs = await Promise.all([a, b].map((m) => adapters.jobs.get(ownerId, m.videoId)));
     expect(jobs.map((j) => j!.status).sort()).toEqual(["QUEUED", "READY"]);
   });

@@ -95,8 +95,9 @@ export const ConfigSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   /**
    * Full renders one user may have running at once across all workers (0: no cap). A worker that receives a
-   * render of a user at the cap puts it back for RENDER_DEFER_SECONDS and takes the next message, so one user's
-   * long backlog never holds every worker while other users wait. Previews are not capped.
+   * render of a user at the cap puts it back until that user's running render expects to end (at most
+   * RENDER_DEFER_SECONDS) and takes the next message, so one user's long backlog never holds every worker while
+   * other users wait. Previews are not capped.
    */
   RENDER_MAX_PER_USER: z.coerce.number().int().min(0).max(64).default(1),
   RENDER_DEFER_SECONDS: z.coerce.number().int().min(1).max(900).default(5),
