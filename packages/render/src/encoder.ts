@@ -22,12 +22,14 @@ export function encoderArgs(profile: RenderProfile): string[] {
  * Photos per chunk run (still photos; Ken Burns slides are drawn in process, two canvases at a time). Each chunk is
  * one FFmpeg run that decodes, draws and encodes its slides: each photo in it costs ~12 MB per output megapixel for
  * the whole run (its decoded frame and a buffer per pixel-format conversion) beside that run's x264 (~165-215 MB at
- * 1080p), and each run pays x264's start-up (~0.15 s) and starts on a keyframe. So 7 at 720p and 2 from 1080p up:
- * a 100-photo 1080p job peaked at 398 MB PSS for the worker's tree with 2, 424 MB with 3 (bench/render, same machine
- * and hour); crossfade speed against the encoder floor was within the run-to-run noise (1.30-1.43x vs 1.21-1.47x).
+ * 1080p), and each run pays x264's start-up (~0.15 s) and starts on a keyframe. So 7 at 720p, 3 at 1080p and 2 from
+ * 4 MP up. With the worker's source maps trimmed (scripts/bundle.mjs), a 100-photo 1080p job peaks at 342 MB PSS for
+ * the worker's tree with 2 and 368 MB with 3 (bench/render, same machine and hour), and ten 12 MP photos render in
+ * 7.98 s with 3 against 8.46 s with 2 (median of 5, interleaved): 5.7% faster for 26 MB of the 400 MB budget.
  */
 export function slidesPerChunk(profile: RenderProfile): number {
   const megapixels = (profile.width * profile.height) / 1e6;
-  if (megapixels >= 2) return 2;
+  if (megapixels >= 4) return 2;
+  if (megapixels >= 2) return 3;
   return Math.min(12, Math.floor(7 / megapixels));
 }
