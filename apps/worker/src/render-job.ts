@@ -33,8 +33,10 @@ export interface RenderJobDeps {
   fairShare?: FairShare;
 }
 
-/** `deferred`: the owner is at the in-flight cap; the job stays QUEUED and its message goes back to wait. */
-/** How a message ended; a deferred one (the owner at the per-user cap) is sent again after `deferredSeconds`. */
+/**
+ * How a message ended. Deferred: the owner is at the in-flight cap; the job stays QUEUED and its message is sent
+ * again after `deferredSeconds`.
+ */
 export type RenderOutcome = "ready" | "failed" | "canceled" | "skipped" | { deferredSeconds: number };
 
 /** Thrown when the worker is shutting down mid-render: the caller releases the message to another worker. */
