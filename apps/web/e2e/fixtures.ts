@@ -32,7 +32,6 @@ const COLORS: [number, number, number][] = [
   [231, 111, 81], [42, 157, 143], [233, 196, 106], [38, 70, 83], [120, 80, 200], [200, 60, 120],
 ];
 
-/** Real JPEGs (a colour gradient with a number on it) written to disk, so file pickers get stable lastModified. */
 /** Uploads `n` generated photos, waits until every one is ready, and ticks them all (then "Make a video" opens them). */
 export async function uploadAndPick(page: Page, n: number, timeoutMs: number) {
   await page.getByTestId("photo-input").setInputFiles(await makeJpegs(n));
@@ -46,6 +45,7 @@ export async function slideTitlesLoaded(page: Page) {
   await expect(page.getByTestId("slide").locator(".photo-title").filter({ hasText: /^\d+\. Photo \d+$/ })).toHaveCount(0);
 }
 
+/** Real JPEGs (a colour gradient with a number on it) written to disk, so file pickers get stable lastModified. */
 export async function makeJpegs(count: number, width = 960, height = 640): Promise<string[]> {
   const d = dir();
   const out: string[] = [];

@@ -20,7 +20,8 @@ export interface FairShare {
   maxDeferSeconds: number;
 }
 
-export const capApplies = (f: FairShare | undefined, job: VideoJob): f is FairShare => !!f && f.maxPerUser > 0 && job.kind === "video";
+/** The cap is on (a limit above 0) and counts this job (a full render, not a preview). */
+const capApplies = (f: FairShare | undefined, job: VideoJob): f is FairShare => !!f && f.maxPerUser > 0 && job.kind === "video";
 
 /** The owner's other full renders that are running now (a live heartbeat). */
 async function othersRunning(f: FairShare, job: VideoJob): Promise<VideoJob[]> {
@@ -36,13 +37,14 @@ async function othersRunning(f: FairShare, job: VideoJob): Promise<VideoJob[]> {
  * claimed within the last heartbeat: 1 s. A fixed 5 s left the workers idle between short renders (bench/pipeline:
  * 47 videos a minute against 102 with the wait sized to the running render).
  */
-export function deferSeconds(f: FairShare, running: VideoJob[]): number {
+function deferSeconds(f: FairShare, running: VideoJob[]): number {
   const soonest = Math.min(...running.map((j) => j.etaSeconds ?? 0));
   return Math.min(f.maxDeferSeconds, Math.max(1, Math.ceil(soonest)));
 }
 
 /** Before claiming: when the owner already has `maxPerUser` renders running, how long to put this one back for (else null). */
-export async function capWait(f: FairShare, job: VideoJob): Promise<number | null> {
+export async function capWait(f: FairShare | undefined, job: VideoJob): Promise<number | null> {
+  if (!capApplies(f, job)) return null;
   const running = await othersRunning(f, job);
   return running.length >= f.maxPerUser ? deferSeconds(f, running) : null;
 }
@@ -52,7 +54,8 @@ export async function capWait(f: FairShare, job: VideoJob): Promise<number | nul
  * yet running. Claims are ranked by (startedAt, leaseId); a claim with `maxPerUser` others ranked ahead of it
  * steps back. Each claim reads after its own write, so of two racing claims at least the later sees both.
  */
-export async function behindCap(f: FairShare, claimed: VideoJob): Promise<number | null> {
+export async function behindCap(f: FairShare | undefined, claimed: VideoJob): Promise<number | null> {
+  if (!capApplies(f, claimed)) return null;
   const rank = (j: VideoJob) => `${j.startedAt ?? ""}|${j.leaseId ?? ""}`;
   const mine = rank(claimed);
   const ahead = (await othersRunning(f, claimed)).filter((j) => rank(j) < mine);

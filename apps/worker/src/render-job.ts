@@ -8,7 +8,7 @@ import { keys, uuidv7, type BlobStore, type Clock, type VideoJob, type VideoJobS
 import { AUDIO_DEMUXER, SNIFF_BYTES, sniffAudioType, type PhotoLimits } from "@photoreel/images";
 import { inSpan, RenderBudgetError, RenderInputError, renderProfile, renderVideo } from "@photoreel/render";
 import type { Logger } from "pino";
-import { behindCap, capApplies, capWait, type FairShare } from "./fair-share";
+import { behindCap, capWait, type FairShare } from "./fair-share";
 import { emitMetric } from "./metrics";
 
 /** The job's heartbeat: progress, liveness and a look for a cancel request, on a timer whatever step is running. */
@@ -62,13 +62,13 @@ export async function renderJob(d: RenderJobDeps, msg: RenderMessage, opts: { sh
       await d.jobs.transition(job.ownerId, job.videoId, { from: ["QUEUED"], to: "CANCELED", attempt: job.attempt, set: { finishedAt: now() } });
       return "canceled";
     }
-    const wait = capApplies(d.fairShare, job) ? await capWait(d.fairShare, job) : null;
+    const wait = await capWait(d.fairShare, job);
     if (wait !== null) return defer(d, job, wait, log);
     claimed = await d.jobs.transition(job.ownerId, job.videoId, {
       from: ["QUEUED"], to: "RENDERING", attempt: job.attempt, leaseId: job.leaseId,
       set: { leaseId, startedAt: now(), heartbeatAt: now(), progress: 0, etaSeconds: null },
     });
-    const behind = claimed && capApplies(d.fairShare, claimed) ? await behindCap(d.fairShare, claimed) : null;
+    const behind = claimed ? await behindCap(d.fairShare, claimed) : null;
     if (behind !== null) {
       const back = await d.jobs.transition(job.ownerId, job.videoId, {
         from: ["RENDERING"], to: "QUEUED", attempt: job.attempt, leaseId,

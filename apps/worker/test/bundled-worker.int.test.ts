@@ -73,4 +73,3 @@ describe("the bundled worker (what the worker image runs)", () => {
     expect(mapped.map((i) => `${lines[i - 1]} -> ${sourceAt(i)}`).slice(0, 3)).toEqual([]);
   });
 });
-

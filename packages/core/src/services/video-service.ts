@@ -201,9 +201,9 @@ export function createVideoService(d: ServiceDeps) {
       output: null, createdAt: now, updatedAt: now, enqueuedAt: null, startedAt: null, finishedAt: null, heartbeatAt: null,
       renderSeconds: null, cancelRequested: false, leaseId: null,
     };
-    job.budgetCharge = await admit(ownerId, job.videoId, 0, spec, async (charge) => {
-      await d.jobs.create({ ...job, budgetCharge: charge });
-      return charge;
+    await admit(ownerId, job.videoId, 0, spec, (charge) => {
+      job.budgetCharge = charge;
+      return d.jobs.create(job);
     });
     await enqueue(job);
     return view(job);
