@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
-import { openPglite } from "@photoreel/local-stack";
+import { openPglite, startPgliteServer } from "@photoreel/local-stack";
 import { CompiledQuery, Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,9 +23,8 @@ async function embeddedPostgres(): Promise<Backend> {
   const dir = mkdtempSync(join(tmpdir(), "pglite-"));
   // The embedded stack's own way of opening it (a saved empty cluster, the extensions the migrations need).
   const pglite = await openPglite(join(dir, "pg"));
-  const server = new PGLiteSocketServer({ db: pglite, host: "127.0.0.1", port: 0, maxConnections: 12 });
-  await server.start();
-  const port = Number(server.getServerConn().split(":").at(-1));
+  const server = await startPgliteServer({ db: pglite, host: "127.0.0.1", port: 0, maxConnections: 12 });
+  const port = server.port;
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const { db } = createDb({ url, poolSize: 10 });
   return {

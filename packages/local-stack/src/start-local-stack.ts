@@ -3,10 +3,10 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import path from "node:path";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { buildApp } from "fauxqs";
 import { lockDataDir } from "./data-dir-lock";
 import { openPglite } from "./pglite-template";
+import { startPgliteServer } from "./pglite-server";
 import { portOrFree, StartupError } from "./ports";
 import { startCognitoLocal, type CognitoMessage } from "./cognito-server";
 import { provisionAws } from "./provision";
@@ -218,12 +218,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const startPostgres = async () => {
       const db = await openPglite(opts.inMemory ? undefined : dirs.postgres);
       stops.push(() => db.close());
-      const server = new PGLiteSocketServer({ db, host: HOST, port: want.postgres, maxConnections: PG_MAX_CONNECTIONS });
-      await server.start();
-      stops.push(() => server.stop());
-      // The socket server reports the requested port; read the bound one (port 0 => picked by the OS).
-      const bound = (server as unknown as { server: { address(): AddressInfo } }).server.address();
-      return bound.port;
+      const server = await startPgliteServer({ db, host: HOST, port: want.postgres, maxConnections: PG_MAX_CONNECTIONS });
+      stops.push(server.stop);
+      return server.port;
     };
 
     // allSettled, not all: a failure must wait for the other starts to finish so that they are stopped too.
