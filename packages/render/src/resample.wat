@@ -1,4 +1,5 @@
-;; Separable bilinear resampling of one 8-bit image plane at sub-pixel positions, with WebAssembly SIMD.
+;; Separable bilinear resampling of one 8-bit image plane at sub-pixel positions, and a cross-fade of two frames,
+;; with WebAssembly SIMD.
 ;; Compiled to resample-wasm.ts by `pnpm --filter @photoreel/render build:wasm` (a test checks they match).
 ;; The caller (ken-burns.ts) lays out every buffer and table in the exported memory and computes, per frame,
 ;; where each output row and column falls in the source; weights are 7-bit (wa + wb = 128).
@@ -88,4 +89,36 @@
             (local.set $b (i32.add (local.get $b) (i32.const 1)))
             (br $block)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $row)))))
+        (br $row))))
+
+  ;; dst[i] = (a[i] * (256 - w) + b[i] * w + 128) >> 8 for i < len (a multiple of 16), w in 0..256: a cross-fade.
+  (func (export "blend")
+    (param $a i32) (param $b i32) (param $dst i32) (param $len i32) (param $w i32)
+    (local $i i32) (local $wa v128) (local $wb v128) (local $half v128) (local $va v128) (local $vb v128)
+    (local.set $wa (i16x8.splat (i32.sub (i32.const 256) (local.get $w))))
+    (local.set $wb (i16x8.splat (local.get $w)))
+    (local.set $half (i16x8.splat (i32.const 128)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
+        (local.set $va (v128.load (i32.add (local.get $a) (local.get $i))))
+        (local.set $vb (v128.load (i32.add (local.get $b) (local.get $i))))
+        (v128.store
+          (i32.add (local.get $dst) (local.get $i))
+          (i8x16.narrow_i16x8_u
+            (i16x8.shr_u
+              (i16x8.add
+                (i16x8.add
+                  (i16x8.mul (i16x8.extend_low_i8x16_u (local.get $va)) (local.get $wa))
+                  (i16x8.mul (i16x8.extend_low_i8x16_u (local.get $vb)) (local.get $wb)))
+                (local.get $half))
+              (i32.const 8))
+            (i16x8.shr_u
+              (i16x8.add
+                (i16x8.add
+                  (i16x8.mul (i16x8.extend_high_i8x16_u (local.get $va)) (local.get $wa))
+                  (i16x8.mul (i16x8.extend_high_i8x16_u (local.get $vb)) (local.get $wb)))
+                (local.get $half))
+              (i32.const 8))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next)))))

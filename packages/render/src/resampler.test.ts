@@ -1,7 +1,11 @@
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { FrameResampler } from "./resampler";
+import { xfadeFilters } from "./filter-graph";
+import { FrameBlender, FrameResampler } from "./resampler";
 
 /** A yuv420p frame whose luma is a horizontal ramp (value = 2 * x) and chroma a vertical one (value = 4 * y). */
 function ramp(width: number, height: number): Uint8Array {
@@ -49,6 +53,43 @@ describe("FrameResampler", () => {
 
   it("refuses a source that is not the size it says", () => {
     expect(() => r.setSource(new Uint8Array(10), src)).toThrow(/expected 120x60/);
+  });
+});
+
+describe("FrameBlender", () => {
+  it("draws each frame of a fade as FFmpeg's xfade does (within 1), on every plane", () => {
+    const [width, height, frames] = [48, 32, 6];
+    const bytes = width * height * 1.5;
+    // Noise, so every value meets every weight; planes differ so a swapped or skipped plane shows.
+    let seed = 7;
+    const noise = () => Uint8Array.from({ length: bytes }, () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 16) & 255);
+    const [a, b] = [noise(), noise()];
+    const dir = mkdtempSync(path.join(tmpdir(), "blend-"));
+    try {
+      writeFileSync(path.join(dir, "a.yuv"), a);
+      writeFileSync(path.join(dir, "b.yuv"), b);
+      const hold = `tpad=stop_mode=clone:stop=${frames - 1},setpts=N`;
+      const graph = xfadeFilters("fade", frames / 12, `[0:v]${hold}`, `[1:v]${hold}`, "t").join(";");
+      const raw = ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${width}x${height}`, "-framerate", "12"];
+      const ref = execFileSync("ffmpeg", ["-v", "error", ...raw, "-i", path.join(dir, "a.yuv"), ...raw, "-i", path.join(dir, "b.yuv"), "-filter_complex", graph, "-map", "[t]", "-frames:v", String(frames), "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"], { maxBuffer: 1 << 24 });
+      expect(ref.length).toBe(frames * bytes);
+      const blender = new FrameBlender(bytes);
+      for (let k = 0; k < frames; k++) {
+        const ours = blender.mix(a, b, k / frames);
+        const theirs = ref.subarray(k * bytes, (k + 1) * bytes);
+        const worst = ours.reduce((m, v, i) => Math.max(m, Math.abs(v - theirs[i]!)), 0);
+        expect(worst, `frame ${k}`).toBeLessThanOrEqual(1);
+      }
+      // The fade moves: the first frame is the outgoing side, the middle one half of each.
+      expect(blender.mix(a, b, 0)).toEqual(Buffer.from(a));
+      expect(blender.mix(a, b, 0.5)[0]).toBe(Math.floor((a[0]! + b[0]! + 1) / 2));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses frames of another size", () => {
+    expect(() => new FrameBlender(24).mix(new Uint8Array(24), new Uint8Array(12), 0.5)).toThrow(/two frames of 24 bytes/);
   });
 });
 

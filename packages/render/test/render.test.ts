@@ -201,10 +201,12 @@ describe("renderVideo", () => {
     const { out } = await render({ spec, profile, photos: noisy });
     expect(await peakKbps(out.videoPath, 4)).toBeLessThanOrEqual(cap * 1.25);
     expect(await peakKbps(out.videoPath, 1)).toBeLessThanOrEqual(cap * 2);
-    // The same frames at CRF 20 without the cap: what the grain would have cost, so the check above binds.
+    // The same frames at CRF 20 without the cap: what the grain would have cost, so the 4-second check above binds.
+    // (Measured 418-716 kbit/s against a cap of 250: the capped render varies a little from run to run with x264's
+    // sliced threads, and re-encoding it varies more, so this asks for what the check needs, not for twice the cap.)
     const uncapped = path.join(root, "uncapped.mp4");
     await promisify(execFile)("ffmpeg", ["-v", "error", "-y", "-i", out.videoPath, "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", uncapped]);
-    expect(await peakKbps(uncapped, 4)).toBeGreaterThan(cap * 2);
+    expect(await peakKbps(uncapped, 4)).toBeGreaterThan(cap * 1.25);
   });
 
   it("renders a long job in chunks joined without gaps: exact duration, photos in their slots across boundaries", async () => {
