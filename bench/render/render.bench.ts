@@ -181,7 +181,7 @@ try {
 
   // Long jobs on the worker itself (see worker-memory.ts): the peak memory of its whole process tree.
   if (only === "compare" || only === "presets") process.exitCode = 0;
-  else {
+  if (!only || only === "memory") {
     await memoryRow(cfg.memPhotos, cfg.memRes, 400);
     // 2160p: each frame is 4x 1080p's; bounded by the worker task's 4 GB with a margin (the limit printed is 2 GB).
     if (!short) await memoryRow(10, "2160p", 2048);

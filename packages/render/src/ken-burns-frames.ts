@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { writeFile } from "node:fs/promises";
+import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import type { FocalPoint } from "@photoreel/contracts";
@@ -40,10 +40,13 @@ export async function writeKenBurnsFrames(input: KenBurnsInput): Promise<void> {
   // One resampler per parity, so a transition's two sides each keep their own canvas loaded.
   const resamplers = [0, 1].map(() => new FrameResampler(plan, canvas));
   const loaded: (number | undefined)[] = [undefined, undefined];
+  // Slides are loaded once each, in order (a transition's two sides are consecutive): one FFmpeg run decodes them
+  // all, a canvas ahead of the one in use, instead of one run (and its start-up, with no frame written) per slide.
+  const canvases = await decodeCanvases(input);
   const frameOf = async (slide: number, frame: number) => {
     const r = slide % 2;
     if (loaded[r] !== slide) {
-      resamplers[r]!.setSource(await decodeCanvas(input.slideFiles[slide]!, input), canvas);
+      resamplers[r]!.setSource(await canvases.next(slide), canvas);
       loaded[r] = slide;
     }
     const out = resamplers[r]!.frame(scaleRect(kenBurnsRect(plan, slide, frame, input.focals?.[slide]), canvas));
@@ -72,50 +75,107 @@ export async function writeKenBurnsFrames(input: KenBurnsInput): Promise<void> {
   };
 
   let blender: FrameBlender | undefined;
-  for (const [index, piece] of pieces(plan).entries()) {
-    if (piece.kind === "title") await runTitle(input, piece, index);
-    else if (piece.kind === "hold") {
-      for (let k = 0; k < piece.frames; k++) await write(frames, await frameOf(piece.slide, piece.from + k));
-    } else if (piece.transition === "fade") {
-      // The most used transition, blended here: an xfade run per transition cost more CPU than the blend itself.
-      const a = plan.slides[piece.slide]!;
-      blender ??= new FrameBlender(plan.width * plan.height * 1.5);
-      for (let k = 0; k < piece.frames; k++) {
-        const out = await frameOf(piece.slide, a.frames - piece.frames + k);
-        await write(frames, blender.mix(out, await frameOf(piece.slide + 1, k), k / piece.frames));
-      }
-    } else {
-      const a = plan.slides[piece.slide]!;
-      const pairs = new PassThrough({ highWaterMark: plan.width * plan.height * 3 });
-      const run = runTransition(input, piece, index, pairs);
-      const feed = (async () => {
+  try {
+    for (const [index, piece] of pieces(plan).entries()) {
+      if (piece.kind === "title") await runTitle(input, piece, index);
+      else if (piece.kind === "hold") {
+        for (let k = 0; k < piece.frames; k++) await write(frames, await frameOf(piece.slide, piece.from + k));
+      } else if (piece.transition === "fade") {
+        // The most used transition, blended here: an xfade run per transition cost more CPU than the blend itself.
+        const a = plan.slides[piece.slide]!;
+        blender ??= new FrameBlender(plan.width * plan.height * 1.5);
         for (let k = 0; k < piece.frames; k++) {
-          await write(pairs, await frameOf(piece.slide, a.frames - piece.frames + k));
-          await write(pairs, await frameOf(piece.slide + 1, k));
+          const out = await frameOf(piece.slide, a.frames - piece.frames + k);
+          await write(frames, blender.mix(out, await frameOf(piece.slide + 1, k), k / piece.frames));
         }
-        pairs.end();
-      })();
-      // Either side failing stops the other: a dead FFmpeg leaves the feed waiting on a full pipe, and vice versa.
-      await Promise.all([run, feed.catch((err: unknown) => (pairs.destroy(err as Error), Promise.reject(err)))]);
+      } else {
+        const a = plan.slides[piece.slide]!;
+        const pairs = new PassThrough({ highWaterMark: plan.width * plan.height * 3 });
+        const run = runTransition(input, piece, index, pairs);
+        const feed = (async () => {
+          for (let k = 0; k < piece.frames; k++) {
+            await write(pairs, await frameOf(piece.slide, a.frames - piece.frames + k));
+            await write(pairs, await frameOf(piece.slide + 1, k));
+          }
+          pairs.end();
+        })();
+        // Either side failing stops the other: a dead FFmpeg leaves the feed waiting on a full pipe, and vice versa.
+        await Promise.all([run, feed.catch((err: unknown) => (pairs.destroy(err as Error), Promise.reject(err)))]);
+      }
     }
+  } finally {
+    await canvases.close();
   }
 }
 
-/** A canvas JPEG as packed yuv420p (FFmpeg's JPEG-range conversion, as the still path's `format=yuv420p`). */
-async function decodeCanvas(file: string, input: KenBurnsInput): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      parts.push(chunk);
-      done();
+/**
+ * Every slide's canvas JPEG, in slide order, as packed yuv420p (FFmpeg's JPEG-range conversion, as the still path's
+ * `format=yuv420p`) from one FFmpeg run over them as an image sequence. `next(slide)` takes them in order; FFmpeg
+ * decodes the next one while the current one is in use and then waits on its pipe, so one canvas is held ahead.
+ * `close()` stops the run if the canvases were not all taken (the writer failed or was aborted).
+ */
+async function decodeCanvases(input: KenBurnsInput): Promise<{ next: (slide: number) => Promise<Buffer>; close: () => Promise<void> }> {
+  const { width, height } = input.canvas;
+  const bytes = width * height * 1.5;
+  const dir = await mkdtemp(path.join(input.workDir, "canvases-"));
+  // The image2 demuxer reads a numbered sequence: one link per slide (a photo used twice is linked twice).
+  await Promise.all(input.slideFiles.map((f, i) => symlink(path.resolve(f), path.join(dir, `${String(i).padStart(5, "0")}.jpg`))));
+  const stop = new AbortController();
+  const signal = input.signal ? AbortSignal.any([input.signal, stop.signal]) : stop.signal;
+  let want: { buf: Buffer; filled: number; resolve: (b: Buffer) => void } | undefined;
+  let held: { chunk: Buffer; done: () => void } | undefined;
+  let taken = 0;
+  const take = (chunk: Buffer, done: () => void) => {
+    if (!want) {
+      held = { chunk, done }; // nobody wants a canvas yet: FFmpeg waits on its pipe
+      return;
+    }
+    const n = Math.min(chunk.length, bytes - want.filled);
+    chunk.copy(want.buf, want.filled, 0, n);
+    want.filled += n;
+    if (want.filled === bytes) {
+      const { buf, resolve } = want;
+      want = undefined;
+      resolve(buf);
+      if (n < chunk.length) return take(chunk.subarray(n), done);
+    }
+    done();
+  };
+  const sink = new Writable({ write: (chunk: Buffer, _enc, done) => take(chunk, done) });
+  const run = runFfmpeg(
+    ["-f", "image2", "-framerate", "1", "-start_number", "0", "-i", path.join(dir, "%05d.jpg"), "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"],
+    { signal, onSpawn: input.onSpawn, stdout: sink },
+  );
+  // Settles only if the run fails: a canvas still wanted then never comes.
+  const failed = run.then(() => new Promise<never>(() => {}));
+  failed.catch(() => undefined);
+  return {
+    next(slide) {
+      if (slide !== taken) throw new Error(`canvases are read in order: asked for slide ${slide}, next is ${taken}`);
+      taken++;
+      const canvas = new Promise<Buffer>((resolve) => {
+        want = { buf: Buffer.allocUnsafe(bytes), filled: 0, resolve };
+        if (held) {
+          const h = held;
+          held = undefined;
+          take(h.chunk, h.done);
+        }
+      });
+      return Promise.race([canvas, failed]);
     },
-  });
-  await runFfmpeg(["-f", "image2", "-i", file, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"], {
-    signal: input.signal,
-    onSpawn: input.onSpawn,
-    stdout: sink,
-  });
-  return Buffer.concat(parts);
+    async close() {
+      // Canvases left untaken: the writer stopped early, and its own error is the one to report.
+      const early = taken < input.slideFiles.length;
+      if (early) stop.abort();
+      try {
+        await run;
+      } catch (err) {
+        if (!early) throw err;
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
 }
 
 async function runTitle(input: KenBurnsInput, piece: Piece, index: number): Promise<void> {

@@ -176,6 +176,31 @@ describe("renderVideo", () => {
     expect(await ssim(mid!, after!)).toBeLessThan(0.99);
   });
 
+  it("renders Ken Burns over a greyscale photo between colour ones, each slide from its own photo", async () => {
+    // The canvases are decoded as one image sequence: a greyscale JPEG among colour ones changes the decoder's pixel
+    // format mid-run, and a slide must still show its own photo (a canvas off by one would show its neighbour's).
+    const grey = path.join(root, "grey.jpg");
+    await sharp(photos[1]!).greyscale().jpeg().toFile(grey);
+    const files = [photos[0]!, grey, photos[5]!, grey];
+    const spec = specOf(4, { kenBurns: true, transition: "fade", secondsPerPhoto: 2 });
+    const { workDir, out } = await render({ spec, profile: tiny, photos: files });
+    const plan = planTimeline(spec, tiny);
+    expect(await countFrames(out.videoPath)).toBe(plan.totalFrames);
+    const saturation = async (slide: number) => {
+      const s = plan.slides[slide]!;
+      const png = await frameAt(out.videoPath, plan.titleFrames + s.start + Math.floor(s.frames / 2), path.join(workDir, `g-${slide}.png`));
+      const { data } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+      let sum = 0;
+      for (let i = 0; i < data.length; i += 3) sum += Math.max(data[i]!, data[i + 1]!, data[i + 2]!) - Math.min(data[i]!, data[i + 1]!, data[i + 2]!);
+      return sum / (data.length / 3);
+    };
+    const [c0, g1, c2, g3] = await Promise.all([0, 1, 2, 3].map(saturation));
+    expect(g1).toBeLessThan(6);
+    expect(g3).toBeLessThan(6);
+    expect(c0).toBeGreaterThan(20);
+    expect(c2).toBeGreaterThan(20);
+  });
+
   it.each(TRANSITIONS)("renders transition %s with the exact frame count, its middle frame as xfade draws it", async (transition) => {
     const spec = specOf(3, { transition, secondsPerPhoto: 1.5, transitionSeconds: 0.5 });
     // Near-lossless, so what the comparison below sees is the transition, not the encoder.
@@ -229,8 +254,8 @@ describe("renderVideo", () => {
     }
   });
 
-  it("aborts mid-render within a second and leaves no FFmpeg behind", async () => {
-    const spec = specOf(6, { secondsPerPhoto: 4 });
+  it.each([false, true])("aborts mid-render within a second and leaves no FFmpeg behind (Ken Burns: %s)", async (kenBurns) => {
+    const spec = specOf(6, { secondsPerPhoto: 4, kenBurns });
     const profile: RenderProfile = { width: 1280, height: 720, fps: 30, preset: "medium", crf: 21 };
     const controller = new AbortController();
     const pids: number[] = [];
