@@ -129,7 +129,7 @@ export class BatchQueue implements SocketQueue {
 
 /** True when a response ends with ReadyForQuery reporting an idle session (no transaction open). */
 function idleAfter(tail: Uint8Array): boolean {
-  return tail.length === 6 && tail[0] === READY_FOR_QUERY && tail[4] === 5 && tail[5] === IDLE;
+  return tail.length === 6 && tail[0] === READY_FOR_QUERY && tail[1] === 0 && tail[2] === 0 && tail[3] === 0 && tail[4] === 5 && tail[5] === IDLE;
 }
 
 function lastBytes(before: Uint8Array, data: Uint8Array, n: number): Uint8Array {
