@@ -15,14 +15,15 @@ import { cookieSession, requestToken } from "./session-cookies";
 import { registerSharePages } from "./share-page";
 
 /**
- * What the log keeps of a request: method, path (no query string; a share link's token masked), status, duration,
- * request id and the signed-in user's id, if any.
+ * What the log keeps of a request: method, path (no query string; a share link's token masked), status, duration
+ * and the signed-in user's id, if any. The request id is on the line already: quietReqLogger binds it to the
+ * request's logger, and adding it here wrote the key twice.
  */
 function requestLine(req: IncomingMessage, res: ServerResponse, durationMs: number) {
   // originalUrl: inside a mounted router (/trpc) express has cut the prefix off req.url.
   const path = ((req as Partial<Request>).originalUrl ?? req.url ?? "").split("?")[0]!.replace(/^\/s\/[^/]+/, "/s/:token");
   const userId = (res as Partial<Response>).locals?.userId as string | undefined;
-  return { reqId: req.id, method: req.method, path, status: res.statusCode, durationMs, ...(userId ? { userId } : {}) };
+  return { method: req.method, path, status: res.statusCode, durationMs, ...(userId ? { userId } : {}) };
 }
 
 export function createHttpApp(app: ApiApp, log: Logger) {
