@@ -18,8 +18,13 @@ export interface RunOptions {
   onProgress?: (block: string) => void;
   /** Sampled with the child's pid, e.g. to measure memory. */
   onSpawn?: (pid: number) => void;
-  /** Fed to FFmpeg's stdin, for an input given as `pipe:0`. */
-  stdin?: Readable;
+  /**
+   * FFmpeg's stdin, for an input given as `pipe:0`: a stream piped into it, or a function handed FFmpeg's stdin
+   * itself once FFmpeg runs (never, if it fails to start: watch the run's promise too). A write's callback on that
+   * stdin means the bytes have left this process, so a writer may then reuse the buffer; a stream in between
+   * (a PassThrough) would call back while it still held them. Its errors (FFmpeg gone) reach the writer's writes.
+   */
+  stdin?: Readable | ((stdin: Writable) => void);
   /** Receives FFmpeg's stdout, for an output given as `pipe:1`; left open when FFmpeg ends. */
   stdout?: Writable;
   /** Wall-clock budget: past it FFmpeg is killed and the run rejects with a RenderBudgetError. */
@@ -76,7 +81,7 @@ function runFfmpegProcess(args: string[], opts: RunOptions): Promise<void> {
     inputs.forEach((input, i) => {
       // Our own stdin (frames we write) is the one input that is not a local file.
       const piped = input.path === "pipe:0" && opts.stdin;
-      cmd.input(piped ? opts.stdin! : input.path);
+      cmd.input(piped && typeof opts.stdin !== "function" ? opts.stdin! : input.path);
       cmd.inputOptions([...(i === 0 ? global : []), ...(piped ? ["-protocol_whitelist", "pipe"] : INPUT_GUARD), ...input.options]);
     });
     // A graph of sources only (a title card) has no input to carry the global options.
@@ -98,10 +103,16 @@ function runFfmpegProcess(args: string[], opts: RunOptions): Promise<void> {
     let block = "";
     let overBudget = false;
     cmd.on("start", () => {
-      const pid = (cmd as unknown as { ffmpegProc?: { pid?: number } }).ffmpegProc?.pid;
-      if (pid !== undefined) opts.onSpawn?.(pid);
+      const proc = (cmd as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc;
+      if (proc?.pid !== undefined) opts.onSpawn?.(proc.pid);
       // fluent-ffmpeg spawns asynchronously: a kill asked for before there was a process is done now.
       if (overBudget || signal?.aborted) cmd.kill("SIGKILL");
+      if (typeof opts.stdin === "function" && proc?.stdin) {
+        // A write after FFmpeg has gone fails with EPIPE: the writer sees it in its write's callback, and the run
+        // rejects with FFmpeg's own error; unhandled here it would take the process down.
+        proc.stdin.on("error", () => {});
+        opts.stdin(proc.stdin);
+      }
     });
     cmd.on("stderr", (line: string) => {
       if (/^[a-z_0-9]+=/.test(line)) {

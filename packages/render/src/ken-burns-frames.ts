@@ -1,7 +1,6 @@
-import { once } from "node:events";
 import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { PassThrough, Writable } from "node:stream";
+import { Writable } from "node:stream";
 import type { FocalPoint } from "@photoreel/contracts";
 import { kenBurnsRect, pieces, scaleRect, type Piece, type Size, type Timeline } from "@photoreel/timeline";
 import { abortError } from "./errors";
@@ -21,7 +20,11 @@ export interface KenBurnsInput {
   /** Per slide, its lower-third caption (drawn on every frame of the slide, after the pan and zoom). */
   captions?: (CaptionText | undefined)[];
   workDir: string;
-  /** Where the frames go, in order (the encoder's stdin). */
+  /**
+   * Where the frames go, in order: the encoder's stdin itself (runFfmpeg's `stdin` function). Frame buffers are
+   * reused once their write has called back, so this must be done with a chunk by then, as a socket, a file or a
+   * sink that consumes it is; a PassThrough, which calls back while it still holds the chunk, is not.
+   */
   frames: Writable;
   signal?: AbortSignal;
   onSpawn?: (pid: number) => void;
@@ -43,13 +46,14 @@ export async function writeKenBurnsFrames(input: KenBurnsInput): Promise<void> {
   // Slides are loaded once each, in order (a transition's two sides are consecutive): one FFmpeg run decodes them
   // all, a canvas ahead of the one in use, instead of one run (and its start-up, with no frame written) per slide.
   const canvases = await decodeCanvases(input);
+  const pool = new FramePool(plan.width * plan.height * 1.5, POOL_FRAMES);
   const frameOf = async (slide: number, frame: number) => {
     const r = slide % 2;
     if (loaded[r] !== slide) {
       resamplers[r]!.setSource(await canvases.next(slide), canvas);
       loaded[r] = slide;
     }
-    const out = resamplers[r]!.frame(scaleRect(kenBurnsRect(plan, slide, frame, input.focals?.[slide]), canvas));
+    const out = resamplers[r]!.frame(scaleRect(kenBurnsRect(plan, slide, frame, input.focals?.[slide]), canvas), await pool.take(signal));
     const overlay = await overlayOf(slide);
     if (overlay) applyCaption(out, overlay);
     return out;
@@ -68,10 +72,11 @@ export async function writeKenBurnsFrames(input: KenBurnsInput): Promise<void> {
     }
     return o;
   };
-  const write = async (to: Writable, buf: Buffer) => {
+  // The pool is the backpressure: taking a buffer waits while every one is still being written.
+  const write = (to: Writable, buf: Buffer) => {
     if (signal?.aborted) throw abortError(signal);
     if (to.destroyed) throw new Error("the encoder stopped taking frames");
-    if (!to.write(buf)) await once(to, "drain", { signal });
+    to.write(buf, () => pool.give(buf));
   };
 
   let blender: FrameBlender | undefined;
@@ -79,28 +84,33 @@ export async function writeKenBurnsFrames(input: KenBurnsInput): Promise<void> {
     for (const [index, piece] of pieces(plan).entries()) {
       if (piece.kind === "title") await runTitle(input, piece, index);
       else if (piece.kind === "hold") {
-        for (let k = 0; k < piece.frames; k++) await write(frames, await frameOf(piece.slide, piece.from + k));
+        for (let k = 0; k < piece.frames; k++) write(frames, await frameOf(piece.slide, piece.from + k));
       } else if (piece.transition === "fade") {
         // The most used transition, blended here: an xfade run per transition cost more CPU than the blend itself.
         const a = plan.slides[piece.slide]!;
         blender ??= new FrameBlender(plan.width * plan.height * 1.5);
         for (let k = 0; k < piece.frames; k++) {
           const out = await frameOf(piece.slide, a.frames - piece.frames + k);
-          await write(frames, blender.mix(out, await frameOf(piece.slide + 1, k), k / piece.frames));
+          const incoming = await frameOf(piece.slide + 1, k);
+          write(frames, blender.mix(out, incoming, k / piece.frames, out));
+          pool.give(incoming);
         }
       } else {
         const a = plan.slides[piece.slide]!;
-        const pairs = new PassThrough({ highWaterMark: plan.width * plan.height * 3 });
-        const run = runTransition(input, piece, index, pairs);
+        const stop = new AbortController();
+        let gotStdin!: (stdin: Writable) => void;
+        const stdin = new Promise<Writable>((resolve) => (gotStdin = resolve));
+        const run = runTransition(input, piece, index, gotStdin, stop.signal);
         const feed = (async () => {
+          const pairs = await Promise.race([stdin, run.then(() => Promise.reject(new Error("the transition ended before it had its frames")))]);
           for (let k = 0; k < piece.frames; k++) {
-            await write(pairs, await frameOf(piece.slide, a.frames - piece.frames + k));
-            await write(pairs, await frameOf(piece.slide + 1, k));
+            write(pairs, await frameOf(piece.slide, a.frames - piece.frames + k));
+            write(pairs, await frameOf(piece.slide + 1, k));
           }
           pairs.end();
         })();
-        // Either side failing stops the other: a dead FFmpeg leaves the feed waiting on a full pipe, and vice versa.
-        await Promise.all([run, feed.catch((err: unknown) => (pairs.destroy(err as Error), Promise.reject(err)))]);
+        // Either side failing stops the other: a dead FFmpeg fails the feed's next write, and a failed feed kills it.
+        await Promise.all([run, feed.catch((err: unknown) => (stop.abort(), Promise.reject(err)))]);
       }
     }
   } finally {
@@ -192,7 +202,7 @@ async function runTitle(input: KenBurnsInput, piece: Piece, index: number): Prom
 }
 
 /** xfade over frames arriving on stdin as pairs (outgoing slide's frame, then incoming's), out as raw frames. */
-function runTransition(input: KenBurnsInput, piece: Extract<Piece, { kind: "transition" }>, index: number, pairs: PassThrough): Promise<void> {
+function runTransition(input: KenBurnsInput, piece: Extract<Piece, { kind: "transition" }>, index: number, stdin: (pairs: Writable) => void, stop: AbortSignal): Promise<void> {
   const { width, height, fps } = input.plan;
   const to444 = runsPerPlane(piece.transition) ? "" : ",format=yuv444p";
   const graph = [
@@ -207,7 +217,50 @@ function runTransition(input: KenBurnsInput, piece: Extract<Piece, { kind: "tran
         "-filter_complex_script", graphFile, "-map", "[t]", "-frames:v", String(piece.frames),
         "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1",
       ],
-      { signal: input.signal, onSpawn: input.onSpawn, stdin: pairs, stdout: input.frames },
+      { signal: input.signal ? AbortSignal.any([input.signal, stop]) : stop, onSpawn: input.onSpawn, stdin, stdout: input.frames },
     ),
   );
+}
+
+/** Frame buffers in use at once: a fade's two sides, and the frames its encoder has not yet taken. */
+const POOL_FRAMES = 4;
+
+/**
+ * The writer's frame buffers, reused: a new 3 MB buffer per frame (2.4 GB for a 25-second 1080p video) cost more
+ * than drawing the frames, in page faults and in the garbage collections it forced. A buffer comes back when its
+ * write calls back (or at once when it was not written); taking one waits while all are out.
+ */
+class FramePool {
+  private readonly free: Buffer[] = [];
+  private made = 0;
+  private waiting?: () => void;
+
+  constructor(
+    private readonly bytes: number,
+    private readonly size: number,
+  ) {}
+
+  async take(signal?: AbortSignal): Promise<Buffer> {
+    while (!this.free.length && this.made >= this.size) {
+      if (signal?.aborted) throw abortError(signal);
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => reject(abortError(signal!));
+        signal?.addEventListener("abort", onAbort, { once: true });
+        this.waiting = () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        };
+      });
+    }
+    if (this.free.length) return this.free.pop()!;
+    this.made++;
+    return Buffer.allocUnsafe(this.bytes);
+  }
+
+  give(buf: Buffer): void {
+    this.free.push(buf);
+    const w = this.waiting;
+    this.waiting = undefined;
+    w?.();
+  }
 }

@@ -1,6 +1,6 @@
 import { copyFile, mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { PassThrough } from "node:stream";
+import type { Writable } from "node:stream";
 import { captionsOn, type FocalPoint, type VideoSpec } from "@photoreel/contracts";
 import type { PhotoLimits } from "@photoreel/images";
 import { planTimeline, type Timeline } from "@photoreel/timeline";
@@ -254,9 +254,12 @@ async function encodeChunks(ctx: EncodeContext): Promise<Encoded> {
 async function encodeKenBurns(ctx: EncodeContext & { canvas: { width: number; height: number }; focals: (FocalPoint | undefined)[] }): Promise<Encoded> {
   const { input, plan, profile, workDir, budgetScale } = ctx;
   const { width, height, fps } = plan;
-  const { signal } = input;
   const encoded = ctx.direct ?? path.join(workDir, "video-only.mp4");
-  const frames = new PassThrough({ highWaterMark: width * height * 1.5 });
+  // The writer failing stops the encoder (it would otherwise end the video early at its stdin's end).
+  const stop = new AbortController();
+  const signal = input.signal ? AbortSignal.any([input.signal, stop.signal]) : stop.signal;
+  let gotStdin!: (stdin: Writable) => void;
+  const stdin = new Promise<Writable>((resolve) => (gotStdin = resolve));
   const encodeStarted = performance.now();
   const encoder = runFfmpeg(
     [
@@ -269,7 +272,8 @@ async function encodeKenBurns(ctx: EncodeContext & { canvas: { width: number; he
     ],
     {
       signal,
-      stdin: frames,
+      // FFmpeg's stdin itself: the writer reuses a frame's buffer once its write has called back.
+      stdin: gotStdin,
       onSpawn: input.onSpawn,
       // The encoder lives as long as the whole video's frames take; the title and transition runs have their own.
       timeoutMs: encodeBudgetMs({ frames: plan.totalFrames, width, height }, budgetScale),
@@ -289,14 +293,18 @@ async function encodeKenBurns(ctx: EncodeContext & { canvas: { width: number; he
   // Settles only if the encoder fails; it may also finish (its frame count reached) before the writer returns.
   const encoderFailed = encoderDone.then((err) => err ?? new Promise<never>(() => {}));
   const drawStarted = performance.now();
-  const writing = writeKenBurnsFrames({ plan, slideFiles: ctx.slideFiles, canvas: ctx.canvas, focals: ctx.focals, title: ctx.title, captions: ctx.captions, workDir, frames, signal, onSpawn: input.onSpawn });
+  const writing = Promise.race([stdin, encoderFailed.then((err) => Promise.reject(err))]).then((frames) =>
+    writeKenBurnsFrames({ plan, slideFiles: ctx.slideFiles, canvas: ctx.canvas, focals: ctx.focals, title: ctx.title, captions: ctx.captions, workDir, frames, signal, onSpawn: input.onSpawn }).then(() => frames),
+  );
   let drawSeconds = 0;
+  let frames: Writable;
   try {
     const failed = await Promise.race([writing.then(() => null), encoderFailed]);
     if (failed) throw failed;
+    frames = await writing;
     drawSeconds = (performance.now() - drawStarted) / 1000;
   } catch (err) {
-    frames.destroy(new Error("the render stopped before the encoder had every frame"));
+    stop.abort();
     await Promise.allSettled([writing, encoderDone]);
     throw err;
   }

@@ -74,10 +74,14 @@ export class FrameResampler {
     });
   }
 
-  /** A packed yuv420p frame of the output size showing `window` (in source luma pixels, fractional). */
-  frame(window: Rect): Buffer {
+  /**
+   * A packed yuv420p frame of the output size showing `window` (in source luma pixels, fractional), drawn into
+   * `into` when given (a buffer of that size the caller reuses) or a new buffer.
+   */
+  frame(window: Rect, into?: Buffer): Buffer {
     const { width: W, height: H } = this.out;
-    const frame = Buffer.allocUnsafe(W * H * 1.5);
+    const frame = into ?? Buffer.allocUnsafe(W * H * 1.5);
+    if (frame.length !== W * H * 1.5) throw new Error(`expected a frame buffer of ${W * H * 1.5} bytes`);
     let written = 0;
     this.planes().forEach((p, i) => {
       const div = i === 0 ? 1 : 2;
@@ -182,12 +186,17 @@ export class FrameBlender {
     this.k = kernel(3 * this.stride);
   }
 
-  mix(a: Uint8Array, b: Uint8Array, w: number): Buffer {
+  /** The blend, into `into` when given (a frame-sized buffer the caller reuses; it may be `a` or `b`) or a new buffer. */
+  mix(a: Uint8Array, b: Uint8Array, w: number, into?: Buffer): Buffer {
     if (a.length !== this.bytes || b.length !== this.bytes) throw new Error(`expected two frames of ${this.bytes} bytes`);
+    if (into && into.length !== this.bytes) throw new Error(`expected a frame buffer of ${this.bytes} bytes`);
     const mem = new Uint8Array(this.k.memory.buffer);
     mem.set(a, 0);
     mem.set(b, this.stride);
     this.k.blend(0, this.stride, 2 * this.stride, this.stride, Math.round(Math.min(Math.max(w, 0), 1) * 256));
-    return Buffer.from(mem.subarray(2 * this.stride, 2 * this.stride + this.bytes));
+    const out = mem.subarray(2 * this.stride, 2 * this.stride + this.bytes);
+    if (!into) return Buffer.from(out);
+    into.set(out);
+    return into;
   }
 }
