@@ -19,12 +19,10 @@ export interface RunOptions {
   /** Sampled with the child's pid, e.g. to measure memory. */
   onSpawn?: (pid: number) => void;
   /**
-   * FFmpeg's stdin, for an input given as `pipe:0`: a stream piped into it, or a function handed FFmpeg's stdin
-   * itself once FFmpeg runs (never, if it fails to start: watch the run's promise too). A write's callback on that
-   * stdin means the bytes have left this process, so a writer may then reuse the buffer; a stream in between
-   * (a PassThrough) would call back while it still held them. Its errors (FFmpeg gone) reach the writer's writes.
+   * FFmpeg's stdin, for an input given as `pipe:0`: a stream piped into it, or a writer (StdinWriter) handed FFmpeg's
+   * stdin itself, whose write callbacks then mean the bytes have left this process.
    */
-  stdin?: Readable | ((stdin: Writable) => void);
+  stdin?: Readable | StdinWriter;
   /** Receives FFmpeg's stdout, for an output given as `pipe:1`; left open when FFmpeg ends. */
   stdout?: Writable;
   /** Wall-clock budget: past it FFmpeg is killed and the run rejects with a RenderBudgetError. */
@@ -32,6 +30,15 @@ export interface RunOptions {
   /** What this run does, for the budget error's message ("encoding part 2 of 3"). */
   step?: string;
 }
+
+/**
+ * Writes FFmpeg's input into its stdin and ends it; called once FFmpeg runs (never, if it fails to start). A write's
+ * callback on that stdin means the bytes have left this process, so the writer may then reuse the buffer (a stream in
+ * between, a PassThrough, would call back while it still held them). The run settles once both FFmpeg and the writer
+ * have: a writer that fails kills FFmpeg and the run rejects with the writer's error; FFmpeg failing first aborts
+ * `signal` (and fails the writer's next write) and the run rejects with FFmpeg's error.
+ */
+export type StdinWriter = (stdin: Writable, signal: AbortSignal) => Promise<void>;
 
 /** Splits an FFmpeg argument list into inputs (with their options, maybe none) and output options + output path. */
 export function splitArgs(args: string[]): { inputs: { path: string; options: string[] }[]; outputOptions: string[]; output: string } {
@@ -66,10 +73,41 @@ const INPUT_GUARD = ["-protocol_whitelist", "file"];
  */
 export function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<void> {
   // One span per FFmpeg run, named by its step ("encoding part 2 of 3", "encoding the video", "adding the music").
-  return inSpan(`ffmpeg: ${opts.step ?? "run"}`, { "ffmpeg.step": opts.step ?? "run" }, () => runFfmpegProcess(args, opts));
+  const { stdin } = opts;
+  return inSpan(`ffmpeg: ${opts.step ?? "run"}`, { "ffmpeg.step": opts.step ?? "run" }, () =>
+    typeof stdin === "function" ? runWithWriter(args, opts, stdin) : runFfmpegProcess(args, { ...opts, stdin }),
+  );
 }
 
-function runFfmpegProcess(args: string[], opts: RunOptions): Promise<void> {
+/** A run fed by a StdinWriter: whichever of the two fails first stops the other, and its error is the run's. */
+async function runWithWriter(args: string[], opts: RunOptions, writer: StdinWriter): Promise<void> {
+  const killFfmpeg = new AbortController();
+  const stopWriter = new AbortController();
+  let first: { err: unknown } | undefined;
+  const fail = (err: unknown) => {
+    first ??= { err };
+    killFfmpeg.abort();
+    stopWriter.abort();
+  };
+  const either = (s: AbortSignal) => (opts.signal ? AbortSignal.any([opts.signal, s]) : s);
+  let writing: Promise<void> | undefined;
+  const run = runFfmpegProcess(args, {
+    ...opts,
+    signal: either(killFfmpeg.signal),
+    stdin: undefined,
+    onStdin: (stdin) => {
+      writing = writer(stdin, either(stopWriter.signal)).catch(fail);
+    },
+  }).catch(fail);
+  // 'start' (which hands the writer its stdin) comes before the run can settle, so `writing` is set by then if ever.
+  await run;
+  await writing;
+  // The caller's abort is what ended both, whichever noticed first.
+  if (opts.signal?.aborted) throw abortError(opts.signal);
+  if (first) throw first.err;
+}
+
+function runFfmpegProcess(args: string[], opts: Omit<RunOptions, "stdin"> & { stdin?: Readable; onStdin?: (stdin: Writable) => void }): Promise<void> {
   const { signal } = opts;
   if (signal?.aborted) return Promise.reject(abortError(signal));
   const { inputs, outputOptions, output } = splitArgs(args);
@@ -80,8 +118,8 @@ function runFfmpegProcess(args: string[], opts: RunOptions): Promise<void> {
     const global = ["-hide_banner", "-nostdin", "-nostats", "-v", "error", "-progress", "pipe:2"];
     inputs.forEach((input, i) => {
       // Our own stdin (frames we write) is the one input that is not a local file.
-      const piped = input.path === "pipe:0" && opts.stdin;
-      cmd.input(piped && typeof opts.stdin !== "function" ? opts.stdin! : input.path);
+      const piped = input.path === "pipe:0" && (opts.stdin || opts.onStdin);
+      cmd.input(piped && opts.stdin ? opts.stdin : input.path);
       cmd.inputOptions([...(i === 0 ? global : []), ...(piped ? ["-protocol_whitelist", "pipe"] : INPUT_GUARD), ...input.options]);
     });
     // A graph of sources only (a title card) has no input to carry the global options.
@@ -107,11 +145,11 @@ function runFfmpegProcess(args: string[], opts: RunOptions): Promise<void> {
       if (proc?.pid !== undefined) opts.onSpawn?.(proc.pid);
       // fluent-ffmpeg spawns asynchronously: a kill asked for before there was a process is done now.
       if (overBudget || signal?.aborted) cmd.kill("SIGKILL");
-      if (typeof opts.stdin === "function" && proc?.stdin) {
+      if (opts.onStdin && proc?.stdin) {
         // A write after FFmpeg has gone fails with EPIPE: the writer sees it in its write's callback, and the run
         // rejects with FFmpeg's own error; unhandled here it would take the process down.
         proc.stdin.on("error", () => {});
-        opts.stdin(proc.stdin);
+        opts.onStdin(proc.stdin);
       }
     });
     cmd.on("stderr", (line: string) => {

@@ -4,7 +4,7 @@ import { Writable } from "node:stream";
 import type { FocalPoint } from "@photoreel/contracts";
 import { kenBurnsRect, pieces, scaleRect, type Piece, type Size, type Timeline } from "@photoreel/timeline";
 import { abortError } from "./errors";
-import { runFfmpeg } from "./ffmpeg";
+import { runFfmpeg, type StdinWriter } from "./ffmpeg";
 import { applyCaption, captionOverlay, type CaptionOverlay } from "./caption-overlay";
 import { buildFilterGraph, runsPerPlane, xfadeFilters, type CaptionText, type TitleLayout } from "./filter-graph";
 import { FrameBlender, FrameResampler } from "./resampler";
@@ -97,20 +97,14 @@ export async function writeKenBurnsFrames(input: KenBurnsInput): Promise<void> {
         }
       } else {
         const a = plan.slides[piece.slide]!;
-        const stop = new AbortController();
-        let gotStdin!: (stdin: Writable) => void;
-        const stdin = new Promise<Writable>((resolve) => (gotStdin = resolve));
-        const run = runTransition(input, piece, index, gotStdin, stop.signal);
-        const feed = (async () => {
-          const pairs = await Promise.race([stdin, run.then(() => Promise.reject(new Error("the transition ended before it had its frames")))]);
+        // Either side failing stops the other (runFfmpeg): a dead FFmpeg fails the feed's next write.
+        await runTransition(input, piece, index, async (pairs) => {
           for (let k = 0; k < piece.frames; k++) {
             write(pairs, await frameOf(piece.slide, a.frames - piece.frames + k));
             write(pairs, await frameOf(piece.slide + 1, k));
           }
           pairs.end();
-        })();
-        // Either side failing stops the other: a dead FFmpeg fails the feed's next write, and a failed feed kills it.
-        await Promise.all([run, feed.catch((err: unknown) => (stop.abort(), Promise.reject(err)))]);
+        });
       }
     }
   } finally {
@@ -202,7 +196,7 @@ async function runTitle(input: KenBurnsInput, piece: Piece, index: number): Prom
 }
 
 /** xfade over frames arriving on stdin as pairs (outgoing slide's frame, then incoming's), out as raw frames. */
-function runTransition(input: KenBurnsInput, piece: Extract<Piece, { kind: "transition" }>, index: number, stdin: (pairs: Writable) => void, stop: AbortSignal): Promise<void> {
+function runTransition(input: KenBurnsInput, piece: Extract<Piece, { kind: "transition" }>, index: number, feed: StdinWriter): Promise<void> {
   const { width, height, fps } = input.plan;
   const to444 = runsPerPlane(piece.transition) ? "" : ",format=yuv444p";
   const graph = [
@@ -217,7 +211,7 @@ function runTransition(input: KenBurnsInput, piece: Extract<Piece, { kind: "tran
         "-filter_complex_script", graphFile, "-map", "[t]", "-frames:v", String(piece.frames),
         "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1",
       ],
-      { signal: input.signal ? AbortSignal.any([input.signal, stop]) : stop, onSpawn: input.onSpawn, stdin, stdout: input.frames },
+      { signal: input.signal, onSpawn: input.onSpawn, stdin: feed, stdout: input.frames },
     ),
   );
 }

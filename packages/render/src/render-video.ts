@@ -1,6 +1,5 @@
 import { copyFile, mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Writable } from "node:stream";
 import { captionsOn, type FocalPoint, type VideoSpec } from "@photoreel/contracts";
 import type { PhotoLimits } from "@photoreel/images";
 import { planTimeline, type Timeline } from "@photoreel/timeline";
@@ -255,13 +254,9 @@ async function encodeKenBurns(ctx: EncodeContext & { canvas: { width: number; he
   const { input, plan, profile, workDir, budgetScale } = ctx;
   const { width, height, fps } = plan;
   const encoded = ctx.direct ?? path.join(workDir, "video-only.mp4");
-  // The writer failing stops the encoder (it would otherwise end the video early at its stdin's end).
-  const stop = new AbortController();
-  const signal = input.signal ? AbortSignal.any([input.signal, stop.signal]) : stop.signal;
-  let gotStdin!: (stdin: Writable) => void;
-  const stdin = new Promise<Writable>((resolve) => (gotStdin = resolve));
   const encodeStarted = performance.now();
-  const encoder = runFfmpeg(
+  let drawSeconds = 0;
+  await runFfmpeg(
     [
       "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", `${width}x${height}`, "-framerate", String(fps), "-i", "pipe:0",
       "-frames:v", String(plan.totalFrames),
@@ -271,9 +266,15 @@ async function encodeKenBurns(ctx: EncodeContext & { canvas: { width: number; he
       encoded,
     ],
     {
-      signal,
-      // FFmpeg's stdin itself: the writer reuses a frame's buffer once its write has called back.
-      stdin: gotStdin,
+      signal: input.signal,
+      // The writer gets FFmpeg's stdin itself: it reuses a frame's buffer once its write has called back. Either
+      // failing stops the other (runFfmpeg), so neither waits forever on the other's pipe.
+      stdin: async (frames, signal) => {
+        const drawStarted = performance.now();
+        await writeKenBurnsFrames({ plan, slideFiles: ctx.slideFiles, canvas: ctx.canvas, focals: ctx.focals, title: ctx.title, captions: ctx.captions, workDir, frames, signal, onSpawn: input.onSpawn });
+        drawSeconds = (performance.now() - drawStarted) / 1000;
+        frames.end();
+      },
       onSpawn: input.onSpawn,
       // The encoder lives as long as the whole video's frames take; the title and transition runs have their own.
       timeoutMs: encodeBudgetMs({ frames: plan.totalFrames, width, height }, budgetScale),
@@ -284,32 +285,6 @@ async function encodeKenBurns(ctx: EncodeContext & { canvas: { width: number; he
       },
     },
   );
-  // The frame writer failing (or an abort) stops the encoder, and the encoder failing stops the writer: neither
-  // may wait forever on the other's pipe.
-  const encoderDone = encoder.then(
-    () => null,
-    (err: unknown) => err ?? new Error("the encoder failed"),
-  );
-  // Settles only if the encoder fails; it may also finish (its frame count reached) before the writer returns.
-  const encoderFailed = encoderDone.then((err) => err ?? new Promise<never>(() => {}));
-  const drawStarted = performance.now();
-  const writing = Promise.race([stdin, encoderFailed.then((err) => Promise.reject(err))]).then((frames) =>
-    writeKenBurnsFrames({ plan, slideFiles: ctx.slideFiles, canvas: ctx.canvas, focals: ctx.focals, title: ctx.title, captions: ctx.captions, workDir, frames, signal, onSpawn: input.onSpawn }).then(() => frames),
-  );
-  let drawSeconds = 0;
-  let frames: Writable;
-  try {
-    const failed = await Promise.race([writing.then(() => null), encoderFailed]);
-    if (failed) throw failed;
-    frames = await writing;
-    drawSeconds = (performance.now() - drawStarted) / 1000;
-  } catch (err) {
-    stop.abort();
-    await Promise.allSettled([writing, encoderDone]);
-    throw err;
-  }
-  frames.end();
-  await encoder;
   return { files: [encoded], drawSeconds, encodeSeconds: (performance.now() - encodeStarted) / 1000 };
 }
 
