@@ -3,6 +3,7 @@
  * but answered through the stack the API is built on (Express 5 + tRPC 11's Express adapter + a zod input), with
  * nothing of the API's own: no auth, no logging, no security headers, no presigning. What is left between this and
  * the bare server is what Express and tRPC cost per request; what is left between this and the API is ours.
+ * With FLOOR_URL_CHARS it answers as many bytes as the API does (below): the same stack's ceiling for that response.
  */
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
@@ -16,6 +17,13 @@ import { listSql } from "./bare-server.ts";
 const [dbUrl, ownerId] = [process.env.BARE_DB_URL!, process.env.BARE_OWNER_ID!];
 const pool = new pg.Pool({ connectionString: dbUrl, max: 10 });
 const statements = new Map<number, ReturnType<typeof listSql>>();
+/**
+ * FLOOR_URL_CHARS: each item also carries two strings of this length (where the API's items carry their presigned
+ * thumbnail and preview URLs), made once like the API's cached URLs, so the response is as large as the API's.
+ */
+const URL_CHARS = Number(process.env.FLOOR_URL_CHARS ?? 0);
+const madeUrls: { thumbnailUrl: string; previewUrl: string }[] = [];
+const urls = (i: number) => (madeUrls[i] ??= { thumbnailUrl: `https://t/${i}/`.padEnd(URL_CHARS, "t"), previewUrl: `https://p/${i}/`.padEnd(URL_CHARS, "p") });
 const t = initTRPC.create();
 const router = t.router({
   photos: t.router({
@@ -23,7 +31,7 @@ const router = t.router({
       if (!statements.has(input.limit)) statements.set(input.limit, listSql(ownerId, input.limit));
       const { text, values } = statements.get(input.limit)!;
       const { rows } = await pool.query(text, values);
-      const items = rows.slice(0, input.limit);
+      const items = URL_CHARS ? rows.slice(0, input.limit).map((r: Record<string, unknown>, i: number) => ({ ...r, ...urls(i) })) : rows.slice(0, input.limit);
       const last = items.at(-1) as { created_at: Date; id: string } | undefined;
       return { items, nextCursor: rows.length > input.limit && last ? Buffer.from(JSON.stringify([last.created_at.toISOString(), last.id])).toString("base64url") : null };
     }),
