@@ -154,6 +154,32 @@ describe("render budget given back for a video that never rendered", () => {
     expect((await u.call("videos.cancel", { id: c })).status).toBe(200);
     expect(await used()).toBe(200);
   }, 60_000);
+
+  it("failed before any worker took it (dead-lettered while queued): the retry gives its seconds back once, even at the day's limit", async () => {
+    const u = await userWithPhoto();
+    const used = async () => (await sql<{ seconds: number }>`select seconds from render_budget_days where owner_id = ${u.user.sub}`.execute(t.app.db)).rows[0]?.seconds;
+    const id = async (r: { body: { result?: { data: unknown } } }) => (r.body.result!.data as { id: string }).id;
+    // 20 slides of 10 s: 200 s each; five fill the day's 1000 s.
+    const long: VideoSpecInput = draftSpec(Array.from({ length: 20 }, () => u.photoId), { secondsPerPhoto: 10, transition: "none" });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await id(await u.call("videos.create", long)));
+    expect(await used()).toBe(1000);
+    // What the worker's sweeper does when a job's message reaches the dead-letter queue before any worker claimed it.
+    const deadLetter = (videoId: string, from: "QUEUED" | "RENDERING") =>
+      t.app.adapters.jobs.transition(u.user.sub, videoId, { from: [from], to: "FAILED", set: { error: "We could not render this video after several tries.", finishedAt: new Date().toISOString() } });
+    await deadLetter(ids[0]!, "QUEUED");
+    // The day is full, yet the retry gets in: the first attempt rendered nothing, so its 200 s do not count.
+    const retries = await fifty(() => u.call("videos.retry", { id: ids[0] }));
+    expect(statuses(retries)[200]).toBe(1);
+    expect(await used()).toBe(1000);
+    expect((await t.app.adapters.jobs.get(u.user.sub, ids[0]!))?.attempt).toBe(1);
+
+    // Claimed by a worker first (startedAt set), then dead-lettered: that time was spent; at the limit, no retry.
+    await t.app.adapters.jobs.transition(u.user.sub, ids[1]!, { from: ["QUEUED"], to: "RENDERING", set: { startedAt: new Date().toISOString() } });
+    await deadLetter(ids[1]!, "RENDERING");
+    expect((await u.call("videos.retry", { id: ids[1] })).status).toBe(429);
+    expect(await used()).toBe(1000);
+  }, 60_000);
 });
 
 describe("an audio quota counted in usage", () => {

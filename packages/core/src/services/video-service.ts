@@ -153,13 +153,15 @@ export function createVideoService(d: ServiceDeps) {
       throw new DomainError("TOO_MANY_REQUESTS", `You already have ${limit} videos or previews queued or rendering, the most at once. Wait for one to finish, or cancel one, then try again.`, { limit });
   };
 
-  const chargeBudget = async (ownerId: string, spec: VideoSpec) => {
+  /** `replacing`: a charge the caller will give back once this one is in (it does not count against the limit). */
+  const chargeBudget = async (ownerId: string, spec: VideoSpec, replacing: BudgetCharge | null) => {
     const limit = d.limits.dailyRenderSeconds;
     const day = d.clock.now().toISOString().slice(0, 10);
     const seconds = Math.round(videoDuration(spec) * 100) / 100;
-    const r = await d.renderBudget.charge(ownerId, day, seconds, limit);
+    const given = replacing?.day === day ? replacing.seconds : 0;
+    const r = await d.renderBudget.charge(ownerId, day, seconds, limit + given);
     if (!r.ok) {
-      const left = Math.max(0, Math.floor(limit - r.used));
+      const left = Math.max(0, Math.floor(limit + given - r.used));
       throw new DomainError("TOO_MANY_REQUESTS", `This video is ${Math.ceil(seconds)} s long, but only ${left} s of your ${Math.round(limit / 60)} minutes of rendering today are left. Make it shorter, or try again after midnight UTC.`, { limit, used: r.used });
     }
     return { day, seconds };
@@ -167,13 +169,17 @@ export function createVideoService(d: ServiceDeps) {
 
   /**
    * Admits one job attempt: a slot under the active-job limit, then the day's render budget, then `start` (the
-   * write that makes the job QUEUED). Whatever fails gives back what was taken before it.
+   * write that makes the job QUEUED). Whatever fails gives back what was taken before it. `replacing`: see chargeBudget.
    */
-  const admit = async <T>(ownerId: string, videoId: string, attempt: number, spec: VideoSpec, start: (charge: BudgetCharge) => Promise<T>, keepSlot?: () => Promise<boolean>): Promise<T> => {
+  const admit = async <T>(
+    ownerId: string, videoId: string, attempt: number, spec: VideoSpec, start: (charge: BudgetCharge) => Promise<T>,
+    opts: { keepSlot?: () => Promise<boolean>; replacing?: BudgetCharge | null } = {},
+  ): Promise<T> => {
+    const { keepSlot, replacing = null } = opts;
     await takeSlot(ownerId, videoId, attempt);
     let charge: BudgetCharge | null = null;
     try {
-      charge = await chargeBudget(ownerId, spec);
+      charge = await chargeBudget(ownerId, spec, replacing);
       return await start(charge);
     } catch (e) {
       if (charge) await d.renderBudget.refund(ownerId, charge.day, charge.seconds).catch(() => {});
@@ -277,6 +283,10 @@ export function createVideoService(d: ServiceDeps) {
       if (j.status !== "FAILED" && j.status !== "CANCELED") throw new DomainError("PRECONDITION_FAILED", "Only failed or canceled videos can be retried.");
       await checkInputs(ownerId, j.spec);
       const next = j.attempt + 1;
+      // Failed before any worker took it (its message was dead-lettered while it waited: a worker claims a job by
+      // setting startedAt): it rendered nothing, so its charge comes back with this retry, as a cancel while queued
+      // gives it back. Only the retry that moves the job gives it back, and it does not count against the new charge.
+      const unspent = j.status === "FAILED" && j.startedAt === null ? (j.budgetCharge ?? null) : null;
       // A parallel retry of the same video that won shares this slot: losing the race must not free it.
       const wonElsewhere = async () => {
         const now = await d.jobs.get(ownerId, id);
@@ -288,8 +298,10 @@ export function createVideoService(d: ServiceDeps) {
           set: { attempt: next, budgetCharge: charge, progress: 0, etaSeconds: null, error: null, errorField: null, cancelRequested: false, startedAt: null, finishedAt: null, heartbeatAt: null, leaseId: null },
         });
         if (!moved) throw new DomainError("CONFLICT", "This video changed meanwhile; reload and try again.");
+        // The job is queued now: a failed refund must not undo that (the seconds stay spent, as before).
+        if (unspent) await d.renderBudget.refund(ownerId, unspent.day, unspent.seconds).catch(() => {});
         return moved;
-      }, wonElsewhere);
+      }, { keepSlot: wonElsewhere, replacing: unspent });
       await enqueue(updated);
       return view(updated);
     },
