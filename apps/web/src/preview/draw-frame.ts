@@ -14,7 +14,9 @@ const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
  * Draws frames of a spec on a 2D canvas with the timeline's numbers: which slide (or transition, or title) a frame
  * shows comes from `frameContent`, the Ken Burns window from `kenBurnsRect`, the fit from `fitGeometry`, the caption
  * band from `captionLayout` and the title text from `titleTextLayout`, so the picture follows the render's rules.
- * Each slide's fitted canvas (the render's pre-scaled photo) is made once and reused until the spec or size changes.
+ * Each slide's fitted canvas (the render's pre-scaled photo) is made once and reused until the spec or size changes;
+ * a slide whose photo is not decoded yet gets none (its placeholder is drawn each time), so a photo that arrives later
+ * is fitted on the next draw, and decoded photos are never dropped (photo-cache.ts).
  */
 export class FrameDrawer {
   private slideCanvases = new Map<number, HTMLCanvasElement>();
@@ -43,11 +45,6 @@ export class FrameDrawer {
   /** Whether every photo frame `frame` needs has been decoded (a frame drawn before shows grey placeholders). */
   ready(frame: number): boolean {
     return this.photosFor(frame).every((id) => this.photoOf(id) !== undefined);
-  }
-
-  /** Forgets fitted canvases of slides whose photo was missing, so they are redrawn once it arrives. */
-  refresh(): void {
-    for (const [i] of this.slideCanvases) if (!this.photoOf(this.spec.slides[i]!.photoId)) this.slideCanvases.delete(i);
   }
 
   /**

@@ -129,7 +129,6 @@ export function LivePlayer({ spec, photos, jumpTo, musicUrl }: { spec: VideoSpec
 
   // Redraw when the spec, the size or a photo changes (clamped: the video may have become shorter).
   useEffect(() => {
-    drawer?.refresh();
     const f = clampFrame(frameRef.current, total);
     draw(f);
     setFrame(f);
