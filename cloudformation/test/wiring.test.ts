@@ -141,6 +141,7 @@ const INTENTIONAL_DEFAULTS: Record<string, string> = {
   ECS_AGENT_URI: "set by ECS in every task (the worker's scale-in protection)",
   TASK_PROTECTION_MINUTES: "60: longer than a render's time budget, short enough that a dead worker's protection lapses",
   WORKER_ID: "on ECS a worker names itself by its process id (the task id is on every log line already)",
+  WORKER_STOP_WAITS_FOR_POLL: "on ECS a stopping worker waits for its last long poll (only the embedded start turns that off)",
 };
 /** Keys a target never reads. */
 const NOT_READ: Record<string, Record<string, string>> = {

@@ -108,7 +108,8 @@ function startWorker(env: Env, index: number, log: Logger): ChildProcess {
   const fromSource = import.meta.url.endsWith(".ts");
   const entry = fileURLToPath(import.meta.resolve(fromSource ? "@photoreel/worker/main" : "@photoreel/worker/bundle"));
   const child = spawn(process.execPath, [...(fromSource ? ["--import", "tsx"] : []), entry], {
-    env: { ...env, STACK: "embedded", WORKER_ID: `local-${index}`, ...WORKER_PROCESS_ENV },
+    // Their queue lives in this process and stops with it: waiting out a long poll would only delay Ctrl-C.
+    env: { ...env, STACK: "embedded", WORKER_ID: `local-${index}`, WORKER_STOP_WAITS_FOR_POLL: "false", ...WORKER_PROCESS_ENV },
     stdio: "inherit",
   });
   child.on("exit", (code, signal) => log.warn({ code, signal, index }, "worker exited"));

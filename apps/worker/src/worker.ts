@@ -121,7 +121,7 @@ export function startWorker(w: WorkerDeps, opts: { onAlive?: () => void } = {}):
       log.info({ inFlight: inFlight.size, graceMs }, "stopping: no new messages; finishing the current job");
       stopping = true;
       const polled = Promise.all(consumers.map((c) => new Promise((r) => c.once("stopped", r))));
-      consumers.forEach((c) => c.stop());
+      consumers.forEach((c) => c.stop({ abort: !config.WORKER_STOP_WAITS_FOR_POLL }));
       timers.forEach(clearInterval);
       const finished = Promise.allSettled([...inFlight]);
       await Promise.race([finished, new Promise((r) => setTimeout(r, graceMs).unref())]);

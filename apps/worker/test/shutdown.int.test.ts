@@ -45,3 +45,14 @@ it("a stopping worker waits for its last long poll and puts back what it brought
     clients.destroy();
   }
 }, 60_000);
+
+// The embedded start's workers: their queue is in memory in the API process that stops with them, so there is nothing
+// to put back, and waiting out the poll only made Ctrl-C on `pnpm start` take 10 s.
+it("with WORKER_STOP_WAITS_FOR_POLL off, a stopping worker abandons its long poll instead of waiting it out", async () => {
+  const worker = startWorker(await composeWorker({ ...config, WORKER_STOP_WAITS_FOR_POLL: false }, pino({ level: "silent" })));
+  await new Promise((r) => setTimeout(r, 500)); // its consumers are in their first long poll
+  const t0 = Date.now();
+  await worker.stop(0);
+  // sqs-consumer checks for the aborted poll once a second; waiting it out would take RECEIVE_WAIT_SECONDS.
+  expect(Date.now() - t0).toBeLessThan((RECEIVE_WAIT_SECONDS / 2) * 1000);
+}, 60_000);

@@ -101,6 +101,12 @@ export const ConfigSchema = z.object({
    */
   RENDER_MAX_PER_USER: z.coerce.number().int().min(0).max(64).default(1),
   RENDER_DEFER_SECONDS: z.coerce.number().int().min(1).max(900).default(5),
+  /**
+   * A stopping worker waits for its long poll in progress to answer, so a message SQS hands to it is put back at
+   * once rather than after its visibility timeout. The embedded start turns this off for the workers it launches:
+   * their queue is in memory in the API process that is stopping with them, so the wait only made Ctrl-C 10 s slower.
+   */
+  WORKER_STOP_WAITS_FOR_POLL: bool.default(true),
   /** Names the worker in its logs; the embedded start numbers its workers. Default: the process id. */
   WORKER_ID: z.string().regex(/^[\w.-]{1,64}$/, "letters, digits, '.', '_' and '-', at most 64").optional(),
   /** Seconds; the worker extends message visibility in steps of this while rendering. */
