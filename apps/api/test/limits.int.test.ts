@@ -127,12 +127,15 @@ describe("a daily render budget per user", () => {
 });
 
 describe("render budget given back for a video that never rendered", () => {
+  const usedBy = async (ownerId: string) => (await sql<{ seconds: number }>`select seconds from render_budget_days where owner_id = ${ownerId}`.execute(t.app.db)).rows[0]?.seconds;
+  const id = async (r: { body: { result?: { data: unknown } } }) => (r.body.result!.data as { id: string }).id;
+  /** 20 slides of 10 s: 200 s of output; five fill the day's 1000 s. */
+  const longSpec = (photoId: string): VideoSpecInput => draftSpec(Array.from({ length: 20 }, () => photoId), { secondsPerPhoto: 10, transition: "none" });
+
   it("canceled or deleted while queued: its seconds come back once, even with 50 cancels at once; canceled midway: they stay spent", async () => {
     const u = await userWithPhoto();
-    const used = async () => (await sql<{ seconds: number }>`select seconds from render_budget_days where owner_id = ${u.user.sub}`.execute(t.app.db)).rows[0]?.seconds;
-    const id = async (r: { body: { result?: { data: unknown } } }) => (r.body.result!.data as { id: string }).id;
-    // 20 slides of 10 s: 200 s each.
-    const long: VideoSpecInput = draftSpec(Array.from({ length: 20 }, () => u.photoId), { secondsPerPhoto: 10, transition: "none" });
+    const used = () => usedBy(u.user.sub);
+    const long = longSpec(u.photoId);
     const a = await id(await u.call("videos.create", long));
     const b = await id(await u.call("videos.create", long));
     expect(await used()).toBe(400);
@@ -157,10 +160,8 @@ describe("render budget given back for a video that never rendered", () => {
 
   it("failed before any worker took it (dead-lettered while queued): the retry gives its seconds back once, even at the day's limit", async () => {
     const u = await userWithPhoto();
-    const used = async () => (await sql<{ seconds: number }>`select seconds from render_budget_days where owner_id = ${u.user.sub}`.execute(t.app.db)).rows[0]?.seconds;
-    const id = async (r: { body: { result?: { data: unknown } } }) => (r.body.result!.data as { id: string }).id;
-    // 20 slides of 10 s: 200 s each; five fill the day's 1000 s.
-    const long: VideoSpecInput = draftSpec(Array.from({ length: 20 }, () => u.photoId), { secondsPerPhoto: 10, transition: "none" });
+    const used = () => usedBy(u.user.sub);
+    const long = longSpec(u.photoId);
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await id(await u.call("videos.create", long)));
     expect(await used()).toBe(1000);
