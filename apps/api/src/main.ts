@@ -10,6 +10,7 @@ import { createHttpApp } from "./http/app";
 runMain("api", async () => {
   let stopStack: (() => Promise<void>) | null = null;
   const workers: ChildProcess[] = [];
+  let stopping = false;
   const { config, env, log, telemetry } = await bootstrap("api", {
     embedded: async (config) => {
       if (config.EMBEDDED_STANDINS === "running") return {};
@@ -49,7 +50,7 @@ runMain("api", async () => {
   server.keepAliveTimeout = 65_000;
 
   if (config.STACK === "embedded") {
-    for (let i = 0; i < config.EMBEDDED_WORKERS; i++) workers.push(startWorker(env, i, log));
+    for (let i = 0; i < config.EMBEDDED_WORKERS; i++) keepWorker(workers, i, env, log, () => stopping);
     const tty = Boolean(process.stdout.isTTY);
     if (!tty) log.info(`photoreel is running: open ${config.PUBLIC_URL}`); // on a terminal the banner says it
     console.log(openBanner(config.PUBLIC_URL, tty));
@@ -71,7 +72,6 @@ runMain("api", async () => {
   }, 6 * 3600 * 1000);
   orphanTimer.unref();
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -82,7 +82,8 @@ runMain("api", async () => {
     }, 25_000);
     force.unref();
     await Promise.all(workers.map(async (w) => {
-      if (w.exitCode === null) {
+      // A worker a signal ended (the OOM killer's SIGKILL) has a signalCode and no exitCode: it will not exit again.
+      if (w.exitCode === null && w.signalCode === null) {
         w.kill("SIGTERM");
         await once(w, "exit");
       }
@@ -101,19 +102,33 @@ runMain("api", async () => {
 });
 
 /**
- * The embedded `start` runs the worker as its own process, as on ECS, so killing it behaves the same. The worker
- * package names its entry (`@photoreel/worker/main`, or its bundle when this API runs bundled).
+ * The embedded `start` runs each worker as its own process, as on ECS, so killing it behaves the same; and, as ECS
+ * replaces a stopped task, a worker that dies (a crash, the OOM killer) is started again: after 1 s, doubling up to
+ * 30 s while it keeps dying within a minute of starting. `workers[index]` is always the current process. While this
+ * process stops, a worker's exit is expected and nothing restarts. The worker package names its entry
+ * (`@photoreel/worker/main`, or its bundle when this API runs bundled).
  */
-function startWorker(env: Env, index: number, log: Logger): ChildProcess {
+function keepWorker(workers: ChildProcess[], index: number, env: Env, log: Logger, stopping: () => boolean) {
   const fromSource = import.meta.url.endsWith(".ts");
   const entry = fileURLToPath(import.meta.resolve(fromSource ? "@photoreel/worker/main" : "@photoreel/worker/bundle"));
-  const child = spawn(process.execPath, [...(fromSource ? ["--import", "tsx"] : []), entry], {
-    // Their queue lives in this process and stops with it: waiting out a long poll would only delay Ctrl-C.
-    env: { ...env, STACK: "embedded", WORKER_ID: `local-${index}`, WORKER_STOP_WAITS_FOR_POLL: "false", ...WORKER_PROCESS_ENV },
-    stdio: "inherit",
-  });
-  child.on("exit", (code, signal) => log.warn({ code, signal, index }, "worker exited"));
-  return child;
+  let delayMs = 1_000;
+  const launch = () => {
+    const startedAt = Date.now();
+    const child = spawn(process.execPath, [...(fromSource ? ["--import", "tsx"] : []), entry], {
+      // Their queue lives in this process and stops with it: waiting out a long poll would only delay Ctrl-C.
+      env: { ...env, STACK: "embedded", WORKER_ID: `local-${index}`, WORKER_STOP_WAITS_FOR_POLL: "false", ...WORKER_PROCESS_ENV },
+      stdio: "inherit",
+    });
+    workers[index] = child;
+    child.on("exit", (code, signal) => {
+      if (stopping()) return log.info({ code, signal, index }, "worker process ended");
+      if (Date.now() - startedAt > 60_000) delayMs = 1_000;
+      log.warn({ code, signal, index, restartInMs: delayMs }, "worker exited; starting it again");
+      setTimeout(() => stopping() || launch(), delayMs).unref();
+      delayMs = Math.min(30_000, delayMs * 2);
+    });
+  };
+  launch();
 }
 
 /** The line people look for among the logs: set apart, and on a terminal bold and coloured. */
