@@ -2,12 +2,14 @@
  * API bench: autocannon on loopback against the real API (express + tRPC + aws-jwt-verify + kysely on the real
  * PostgreSQL server, presigning with the AWS SDK) and, in the same run, a bare node:http + pg server answering the
  * same photo-list SQL, and a framework floor: Express + tRPC answering that SQL with nothing of ours (floor-server.ts),
- * once with the bare answer and once padded to photos.list's size (its presigned URLs double the bytes): the second is
- * the most this stack can do for that answer. One user with 10,000 ready photos and 25 ready videos.
+ * with the bare answer and padded to photos.list's size (its presigned URLs double the bytes), here and as on AWS
+ * (where each URL also carries a session token): the most this stack can do for that answer. One user with 10,000
+ * ready photos and 25 ready videos.
  *   pnpm exec tsx bench/api/api.bench.ts [--short]
  * The servers run in child processes, the load generator in this one. Exits non-zero when a response is not 2xx or
  * has the wrong shape (never on speed); the targets are reported, not enforced.
  */
+import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import type { ApiReady } from "./api-server.ts";
@@ -76,12 +78,18 @@ try {
   // The same floor answering as many bytes as photos.list (its 100 presigned URLs make it over twice the bare answer):
   // two strings per item where the API has its URLs, each (extra bytes / 100) less the field names and quotes.
   const urlChars = Math.max(1, Math.round((listBytes - floorBytes) / 100 - (',"thumbnailUrl":""'.length + ',"previewUrl":""'.length) / 2));
-  const sized = startChild(here("./floor-server.ts"), { BARE_DB_URL: ready.dbUrl, BARE_OWNER_ID: ready.ownerId, FLOOR_URL_CHARS: String(urlChars) });
-  children.push(sized);
-  const sizedReady = await sized.next<{ baseUrl: string }>();
-  const specSized = { ...specs.floor, name: "floor, API-sized answer", url: sizedReady.baseUrl };
-  const sizedBytes = await shapeCheck(specSized, (d) => ((d as { items: unknown[] }).items.length === 50 ? null : "sized floor list is not 50 items"));
-  console.log(`  (the sized floor adds two ${urlChars}-character strings per item: ${sizedBytes} bytes against photos.list's ${listBytes})`);
+  /** The floor with two `chars`-long strings per item (floor-server.ts), its answer checked once. */
+  const startPaddedFloor = async (name: string, chars: number) => {
+    const c = startChild(here("./floor-server.ts"), { BARE_DB_URL: ready.dbUrl, BARE_OWNER_ID: ready.ownerId, FLOOR_URL_CHARS: String(chars) });
+    children.push(c);
+    const spec = { ...specs.floor, name, url: (await c.next<{ baseUrl: string }>()).baseUrl };
+    return { spec, pid: c.proc.pid!, bytes: await shapeCheck(spec, (d) => ((d as { items: unknown[] }).items.length === 50 ? null : `${name}: not 50 items`)) };
+  };
+  const sized = await startPaddedFloor("floor, API-sized answer", urlChars);
+  console.log(`  (the sized floor adds two ${urlChars}-character strings per item: ${sized.bytes} bytes against photos.list's ${listBytes})`);
+  // On AWS the API signs with the task role's temporary credentials, so every URL also carries X-Amz-Security-Token
+  // (here a 1,000-character base64 token; their length varies), which the stand-ins' static keys do not.
+  const aws = await startPaddedFloor("floor, AWS-sized answer", urlChars + "&X-Amz-Security-Token=".length + encodeURIComponent(randomBytes(750).toString("base64")).length);
 
   const results: (LoadResult & { cpuMsPerReq: number })[] = [];
   const warm = async (s: LoadSpec, pid: number) => {
@@ -109,15 +117,17 @@ try {
     return r;
   };
 
-  // The list runs are bracketed (bare, floor, sized floor, API, bare) so drift on this shared machine shows up as a bare-vs-bare gap.
-  const [apiPid, barePid, floorPid, sizedPid] = [ready.apiPid, bare.proc.pid!, floor.proc.pid!, sized.proc.pid!];
+  // The list runs are bracketed (bare, the floors, API, bare) so drift on this shared machine shows up as a bare-vs-bare gap.
+  const [apiPid, barePid, floorPid] = [ready.apiPid, bare.proc.pid!, floor.proc.pid!];
   await warm(specs.bare, barePid);
   await warm(specs.floor, floorPid);
-  await warm(specSized, sizedPid);
+  await warm(sized.spec, sized.pid);
+  await warm(aws.spec, aws.pid);
   await warm(specs.list, apiPid);
   const bare1 = await run(specs.bare, barePid);
   const floorRun = await run(specs.floor, floorPid);
-  const sizedRun = await run(specSized, sizedPid);
+  const sizedRun = await run(sized.spec, sized.pid);
+  const awsRun = await run(aws.spec, aws.pid);
   const list = await run(specs.list, apiPid);
   const bare2 = await run({ ...specs.bare, name: "bare node:http+pg list (2)" }, barePid);
   // Where photos.list spends its CPU: the API process's own profile under the same load (not the measured run), before
@@ -132,7 +142,7 @@ try {
   const light = { connections: TARGET.lightConnections, seconds: Math.max(2, Math.round(cfg.seconds / 3)) };
   const bareLight = await run({ ...specs.bare, ...light, name: `bare list @${light.connections} conns` }, barePid);
   const floorLight = await run({ ...specs.floor, ...light, name: `floor list @${light.connections} conns` }, floorPid);
-  const sizedLight = await run({ ...specSized, ...light, name: `floor API-sized @${light.connections} conns` }, sizedPid);
+  const sizedLight = await run({ ...sized.spec, ...light, name: `floor API-sized @${light.connections} conns` }, sized.pid);
   const listLight = await run({ ...specs.list, ...light, name: `photos.list @${light.connections} conns` }, apiPid);
 
   const { rows } = await api.request<{ rows: { name: string; per: string; wallMs: number; cpuMs: number }[] }>({ cmd: "breakdown", iterations: cfg.breakdown });
@@ -172,8 +182,8 @@ try {
   console.log(
     `\n${"endpoint".padEnd(28)} ${"req/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"max ms".padStart(8)} ${"errors".padStart(7)} ${"cpu ms/req".padStart(11)}  vs bare (req/s, cpu/req)`,
   );
-  for (const r of [bare1, bare2, floorRun, sizedRun, list, bareLight, floorLight, sizedLight, listLight, videos, me, uploads]) {
-    const ratio = r === list || r === floorRun || r === sizedRun ? `${fmt((100 * r.rps) / bareRps, 1)}%, ${fmt(r.cpuMsPerReq / bareCpu, 1)}x` : "";
+  for (const r of [bare1, bare2, floorRun, sizedRun, awsRun, list, bareLight, floorLight, sizedLight, listLight, videos, me, uploads]) {
+    const ratio = [list, floorRun, sizedRun, awsRun].includes(r) ? `${fmt((100 * r.rps) / bareRps, 1)}%, ${fmt(r.cpuMsPerReq / bareCpu, 1)}x` : "";
     console.log(
       `${r.name.padEnd(28)} ${fmt(r.rps, 0).padStart(8)} ${fmt(r.p50, 2).padStart(8)} ${fmt(r.p99, 2).padStart(8)} ${fmt(r.max, 1).padStart(8)} ${String(errorsOf(r)).padStart(7)} ${fmt(r.cpuMsPerReq, 2).padStart(11)}  ${ratio}`,
     );
@@ -196,8 +206,10 @@ try {
   console.log(
     `framework floor (Express + tRPC, same SQL, nothing of ours) against the same targets: ${fmt((100 * floorRun.rps) / bareRps, 1)}% of bare req/s; ` +
       `p99 at ${cfg.connections} connections ${fmt(floorRun.p99 / bareP99, 2)}x bare's; p99 at ${TARGET.lightConnections} connections ${fmt(floorLight.p99, 1)} ms` +
-      `\nthe floor answering photos.list's bytes (${(sizedBytes / 1024).toFixed(1)} KiB), the ceiling for this answer on this stack: ${fmt((100 * sizedRun.rps) / bareRps, 1)}% of bare req/s; ` +
+      `\nthe floor answering photos.list's bytes (${(sized.bytes / 1024).toFixed(1)} KiB), the ceiling for this answer on this stack: ${fmt((100 * sizedRun.rps) / bareRps, 1)}% of bare req/s; ` +
       `p99 at ${cfg.connections} connections ${fmt(sizedRun.p99 / bareP99, 2)}x bare's; p99 at ${TARGET.lightConnections} connections ${fmt(sizedLight.p99, 1)} ms` +
+      `\nthe same at the size photos.list has on AWS (${(aws.bytes / 1024).toFixed(1)} KiB, every URL with a session token): ${fmt((100 * awsRun.rps) / bareRps, 1)}% of bare req/s; ` +
+      `p99 at ${cfg.connections} connections ${fmt(awsRun.p99 / bareP99, 2)}x bare's` +
       `\nphotos.list against the floor: ${fmt((100 * list.rps) / floorRun.rps, 1)}% of its req/s, ${fmt(list.cpuMsPerReq / floorRun.cpuMsPerReq, 2)}x its CPU per request; ` +
       `p99 ${fmt(list.p99 / floorRun.p99, 2)}x at ${cfg.connections} connections, ${fmt(listLight.p99 / floorLight.p99, 2)}x at ${TARGET.lightConnections}`,
   );
