@@ -41,7 +41,8 @@ if [ -f apps/web/playwright.config.ts ]; then
   log "running Playwright end-to-end tests (Chromium)"; start=$SECONDS
   (cd apps/web && PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/../../$OUT/playwright.json" pnpm exec playwright test --reporter=list,json) >"$OUT/playwright.log" 2>&1
   node -e '
-    let p=0,f=1;try{const r=require(process.argv[1]);p=r.stats.expected+r.stats.flaky;f=r.stats.unexpected}catch{}
+    // A run that could not start (its web server failed) reports no test and an error: that is a failure, never a pass.
+    let p=0,f=1;try{const r=require(process.argv[1]);p=r.stats.expected+r.stats.flaky;f=r.stats.unexpected+(r.errors??[]).length;if(p+f===0)f=1}catch{}
     console.log(p,f)' "$PWD/$OUT/playwright.json" > "$OUT/playwright.counts"
   read -r pp pf < "$OUT/playwright.counts"
   grep -E "✓|✘|passed|failed|Error" "$OUT/playwright.log" | tail -30
