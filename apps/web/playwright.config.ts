@@ -5,9 +5,16 @@ import { join } from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
 // The config is evaluated in the runner and in every worker; pick the port and data dir once and pass them on
-// through the environment (workers inherit it).
+// through the environment (workers inherit it). The port is free now and bound later, after the app has started its
+// stand-ins on ports the OS picks (port 0); so it is chosen below the OS's range for those, as local-stack's
+// laterPort does: a port from listen(0) was once handed to a stand-in meanwhile and the web server failed to start.
 if (!process.env.E2E_PORT) {
-  process.env.E2E_PORT = execFileSync(process.execPath, ["-e", "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"], { encoding: "utf8" }).trim();
+  const pick = `let low = 32768; try { low = Number(require('fs').readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\\s+/)[0]) || low; } catch {}
+    const tryPort = (n) => { const p = 10000 + Math.floor(Math.random() * (low - 10000)); const s = require('net').createServer();
+      s.once('error', () => n > 0 ? tryPort(n - 1) : s.listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); }));
+      s.listen(p, '127.0.0.1', () => { console.log(s.address().port); s.close(); }); };
+    tryPort(50);`;
+  process.env.E2E_PORT = execFileSync(process.execPath, ["-e", pick], { encoding: "utf8" }).trim();
 }
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "photoreel-e2e-"));
 const port = process.env.E2E_PORT;

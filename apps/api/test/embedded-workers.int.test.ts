@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { laterPort } from "@photoreel/local-stack";
 import { afterAll, expect, it } from "vitest";
 
 /**
@@ -17,15 +17,6 @@ afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 /** The worker processes the API started (its children running the worker's entry). */
 const workerPids = (apiPid: number) =>
@@ -44,7 +35,8 @@ const workerPids = (apiPid: number) =>
 async function startApp() {
   const dataDir = mkdtempSync(join(tmpdir(), "photoreel-embedded-workers-"));
   dirs.push(dataDir);
-  const port = await freePort();
+  // Bound after the app has started its stand-ins on ports the OS picks: chosen where the OS does not pick.
+  const port = await laterPort();
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !["PORT", "PUBLIC_URL", "WEB_DIST_DIR", "DATA_DIR"].includes(k)));
   const child = spawn(process.execPath, ["--import", "tsx", "apps/api/src/main.ts"], {
     cwd: REPO,

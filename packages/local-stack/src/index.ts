@@ -5,4 +5,4 @@ export type { CognitoMessage } from "./cognito-server";
 export { RESOURCE_NAMES, LOCAL_USER_POOL_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from "./resources";
 export { openPglite } from "./pglite-template";
 export { startPgliteServer } from "./pglite-server";
-export { StartupError, portOrFree } from "./ports";
+export { StartupError, laterPort, portOrFree } from "./ports";
