@@ -2,24 +2,23 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { defineConfig, devices } from "@playwright/test";
 
+const repo = join(import.meta.dirname, "..", "..");
+
 // The config is evaluated in the runner and in every worker; pick the port and data dir once and pass them on
-// through the environment (workers inherit it). The port is free now and bound later, after the app has started its
-// stand-ins on ports the OS picks (port 0); so it is chosen below the OS's range for those, as local-stack's
-// laterPort does: a port from listen(0) was once handed to a stand-in meanwhile and the web server failed to start.
+// through the environment (workers inherit it). The port is bound later, after the app has started its stand-ins
+// on ports the OS picks: local-stack's laterPort chooses one the OS will not hand them meanwhile (a port from
+// listen(0) once was, and the web server failed to start). Run apart because this config cannot wait for it.
 if (!process.env.E2E_PORT) {
-  const pick = `let low = 32768; try { low = Number(require('fs').readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\\s+/)[0]) || low; } catch {}
-    const tryPort = (n) => { const p = 10000 + Math.floor(Math.random() * (low - 10000)); const s = require('net').createServer();
-      s.once('error', () => n > 0 ? tryPort(n - 1) : s.listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); }));
-      s.listen(p, '127.0.0.1', () => { console.log(s.address().port); s.close(); }); };
-    tryPort(50);`;
-  process.env.E2E_PORT = execFileSync(process.execPath, ["-e", pick], { encoding: "utf8" }).trim();
+  const ports = pathToFileURL(join(repo, "packages", "local-stack", "src", "ports.ts")).href;
+  const pick = `import(${JSON.stringify(ports)}).then((m) => m.laterPort()).then((p) => console.log(p))`;
+  process.env.E2E_PORT = execFileSync(process.execPath, ["--import", "tsx", "-e", pick], { cwd: repo, encoding: "utf8" }).trim();
 }
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "photoreel-e2e-"));
 const port = process.env.E2E_PORT;
 const baseURL = `http://127.0.0.1:${port}`;
-const repo = join(import.meta.dirname, "..", "..");
 
 export default defineConfig({
   testDir: "e2e",
