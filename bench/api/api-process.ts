@@ -1,6 +1,6 @@
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { laterPort } from "@photoreel/local-stack/ports";
 import { startChild, type Child } from "./child.ts";
 
 export interface ApiProcess {
@@ -15,7 +15,8 @@ export interface ApiProcess {
  * the app as a process, never by importing its modules (the dependency rules in .dependency-cruiser.cjs).
  */
 export async function startApiProcess(env: Record<string, string>, opts: { preload?: string[]; stdout?: "inherit" | "ignore" } = {}): Promise<ApiProcess> {
-  const port = await freePort();
+  // Bound once the API has started; meanwhile its database and stand-in clients open sockets (laterPort's note).
+  const port = await laterPort();
   const child = startChild(fileURLToPath(import.meta.resolve("@photoreel/api-server/main")), {
     STACK: "embedded",
     EMBEDDED_STANDINS: "running",
@@ -34,14 +35,6 @@ export async function startApiProcess(env: Record<string, string>, opts: { prelo
       await once(child.proc, "exit");
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 async function waitReady(child: Child, url: string) {

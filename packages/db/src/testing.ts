@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readEnvironment } from "@photoreel/config";
+import { laterPort } from "@photoreel/local-stack/ports";
 import pg from "pg";
 import { createDb, type Db } from "./client";
 import { migrateToLatest } from "./migrate";
@@ -44,16 +45,12 @@ export async function startThrowawayPostgres(
   const { mkdtempSync, readdirSync, chownSync, rmSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const { join } = await import("node:path");
-  const { createServer } = await import("node:net");
   const versions = readdirSync("/usr/lib/postgresql").sort((a, b) => Number(b) - Number(a));
   const bin = `/usr/lib/postgresql/${versions[0]}/bin`;
   const dir = mkdtempSync(join(tmpdir(), "pg-"));
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
+  // Bound by the server after initdb, seconds from now: a port from listen(0) could meanwhile become another test's
+  // client socket (laterPort's note).
+  const port = await laterPort();
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
     const uid = Number(execFileSync("id", ["-u", "postgres"]).toString());
