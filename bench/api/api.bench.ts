@@ -3,15 +3,17 @@
  * PostgreSQL server, presigning with the AWS SDK) and, in the same run, a bare node:http + pg server answering the
  * same photo-list SQL, and a framework floor: Express + tRPC answering that SQL with nothing of ours (floor-server.ts),
  * with the bare answer and padded to photos.list's size (its presigned URLs double the bytes), here and as on AWS
- * (where each URL also carries a session token): the most this stack can do for that answer. One user with 10,000
- * ready photos and 25 ready videos.
+ * (where each URL also carries a session token): the most this stack can do for that answer. The list, and the floor at
+ * the AWS size, also run as a browser gets them (gzipped). One user with 10,000 ready photos and 25 ready videos.
  *   pnpm exec tsx bench/api/api.bench.ts [--short]
  * The servers run in child processes, the load generator in this one. Exits non-zero when a response is not 2xx or
  * has the wrong shape (never on speed); the targets are reported, not enforced.
  */
 import { randomBytes } from "node:crypto";
+import http from "node:http";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
 import type { ApiReady } from "./api-server.ts";
 import { startChild, type Child } from "./child.ts";
 import { countOf, runLoad, type LoadResult, type LoadSpec } from "./load.ts";
@@ -45,6 +47,8 @@ try {
   console.log(`framework floor: Express 5 + tRPC 11 + zod input + pg (pool 10), the same SQL, no auth/logging/headers/presigning, at ${floorReady.baseUrl}`);
 
   const auth = { authorization: `Bearer ${ready.token}` };
+  /** What Chromium's fetch sends: the API answers it with gzip (never brotli: apps/api/src/http/app.ts). */
+  const browser = { "accept-encoding": "gzip, deflate, br, zstd" };
   const q = (input: unknown) => `?input=${encodeURIComponent(JSON.stringify(input))}`;
   const uploadBody = JSON.stringify({
     files: Array.from({ length: 10 }, (_, i) => ({ filename: `IMG_${i}.jpg`, contentType: "image/jpeg", bytes: 3_000_000 + i })),
@@ -66,6 +70,10 @@ try {
     },
   } satisfies Record<string, LoadSpec>;
 
+  // Compressed bodies are checked once in full (wireCheck); under load, a 2xx with a body.
+  const compressed = { check: (body: string) => (body.length > 0 ? null : "empty body") };
+  const listGz = { ...specs.list, ...compressed, name: "photos.list, gzip", headers: { ...auth, ...browser } } satisfies LoadSpec;
+
   // One request each, parsed in full, before any load.
   const listBytes = await shapeCheck(specs.list, (d) => {
     const data = d as { items: { thumbnailUrl: string | null; previewUrl: string | null }[]; nextCursor: string | null };
@@ -79,17 +87,27 @@ try {
   // two strings per item where the API has its URLs, each (extra bytes / 100) less the field names and quotes.
   const urlChars = Math.max(1, Math.round((listBytes - floorBytes) / 100 - (',"thumbnailUrl":""'.length + ',"previewUrl":""'.length) / 2));
   /** The floor with two `chars`-long strings per item (floor-server.ts), its answer checked once. */
-  const startPaddedFloor = async (name: string, chars: number) => {
-    const c = startChild(here("./floor-server.ts"), { BARE_DB_URL: ready.dbUrl, BARE_OWNER_ID: ready.ownerId, FLOOR_URL_CHARS: String(chars) });
+  const startPaddedFloor = async (name: string, chars: number, env: Record<string, string> = {}) => {
+    const c = startChild(here("./floor-server.ts"), { BARE_DB_URL: ready.dbUrl, BARE_OWNER_ID: ready.ownerId, FLOOR_URL_CHARS: String(chars), ...env });
     children.push(c);
-    const spec = { ...specs.floor, name, url: (await c.next<{ baseUrl: string }>()).baseUrl };
+    const spec: LoadSpec = { ...specs.floor, name, url: (await c.next<{ baseUrl: string }>()).baseUrl };
     return { spec, pid: c.proc.pid!, bytes: await shapeCheck(spec, (d) => ((d as { items: unknown[] }).items.length === 50 ? null : `${name}: not 50 items`)) };
   };
   const sized = await startPaddedFloor("floor, API-sized answer", urlChars);
   console.log(`  (the sized floor adds two ${urlChars}-character strings per item: ${sized.bytes} bytes against photos.list's ${listBytes})`);
   // On AWS the API signs with the task role's temporary credentials, so every URL also carries X-Amz-Security-Token
   // (here a 1,000-character base64 token; their length varies), which the stand-ins' static keys do not.
-  const aws = await startPaddedFloor("floor, AWS-sized answer", urlChars + "&X-Amz-Security-Token=".length + encodeURIComponent(randomBytes(750).toString("base64")).length);
+  const awsChars = urlChars + "&X-Amz-Security-Token=".length + encodeURIComponent(randomBytes(750).toString("base64")).length;
+  const aws = await startPaddedFloor("floor, AWS-sized answer", awsChars);
+  // The same, gzipped as the API answers a browser: what the AWS-sized answer costs the server that way.
+  const awsGz = await startPaddedFloor("floor, AWS-sized, gzip", awsChars, { FLOOR_COMPRESS: "1" });
+  awsGz.spec = { ...awsGz.spec, ...compressed, headers: { "accept-encoding": "gzip" } };
+  const listWire = await wireCheck(listGz);
+  const awsWire = await wireCheck(awsGz.spec);
+  console.log(
+    `  as a browser gets them: photos.list ${(listBytes / 1024).toFixed(1)} KiB -> ${(listWire / 1024).toFixed(1)} KiB gzipped; ` +
+      `the AWS-sized answer ${(aws.bytes / 1024).toFixed(1)} KiB -> ${(awsWire / 1024).toFixed(1)} KiB`,
+  );
 
   const results: (LoadResult & { cpuMsPerReq: number })[] = [];
   const warm = async (s: LoadSpec, pid: number) => {
@@ -123,12 +141,15 @@ try {
   await warm(specs.floor, floorPid);
   await warm(sized.spec, sized.pid);
   await warm(aws.spec, aws.pid);
+  await warm(awsGz.spec, awsGz.pid);
   await warm(specs.list, apiPid);
   const bare1 = await run(specs.bare, barePid);
   const floorRun = await run(specs.floor, floorPid);
   const sizedRun = await run(sized.spec, sized.pid);
   const awsRun = await run(aws.spec, aws.pid);
   const list = await run(specs.list, apiPid);
+  const listGzRun = await run(listGz, apiPid);
+  const awsGzRun = await run(awsGz.spec, awsGz.pid);
   const bare2 = await run({ ...specs.bare, name: "bare node:http+pg list (2)" }, barePid);
   // Where photos.list spends its CPU: the API process's own profile under the same load (not the measured run), before
   // createUploads adds rows that would top the list.
@@ -182,8 +203,8 @@ try {
   console.log(
     `\n${"endpoint".padEnd(28)} ${"req/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"max ms".padStart(8)} ${"errors".padStart(7)} ${"cpu ms/req".padStart(11)}  vs bare (req/s, cpu/req)`,
   );
-  for (const r of [bare1, bare2, floorRun, sizedRun, awsRun, list, bareLight, floorLight, sizedLight, listLight, videos, me, uploads]) {
-    const ratio = [list, floorRun, sizedRun, awsRun].includes(r) ? `${fmt((100 * r.rps) / bareRps, 1)}%, ${fmt(r.cpuMsPerReq / bareCpu, 1)}x` : "";
+  for (const r of [bare1, bare2, floorRun, sizedRun, awsRun, awsGzRun, list, listGzRun, bareLight, floorLight, sizedLight, listLight, videos, me, uploads]) {
+    const ratio = [list, listGzRun, floorRun, sizedRun, awsRun, awsGzRun].includes(r) ? `${fmt((100 * r.rps) / bareRps, 1)}%, ${fmt(r.cpuMsPerReq / bareCpu, 1)}x` : "";
     console.log(
       `${r.name.padEnd(28)} ${fmt(r.rps, 0).padStart(8)} ${fmt(r.p50, 2).padStart(8)} ${fmt(r.p99, 2).padStart(8)} ${fmt(r.max, 1).padStart(8)} ${String(errorsOf(r)).padStart(7)} ${fmt(r.cpuMsPerReq, 2).padStart(11)}  ${ratio}`,
     );
@@ -213,6 +234,13 @@ try {
       `\nphotos.list against the floor: ${fmt((100 * list.rps) / floorRun.rps, 1)}% of its req/s, ${fmt(list.cpuMsPerReq / floorRun.cpuMsPerReq, 2)}x its CPU per request; ` +
       `p99 ${fmt(list.p99 / floorRun.p99, 2)}x at ${cfg.connections} connections, ${fmt(listLight.p99 / floorLight.p99, 2)}x at ${TARGET.lightConnections}`,
   );
+  // What compression costs the server, against the bytes it saves on the user's connection.
+  console.log(
+    `gzipped as a browser gets them: photos.list ${fmt(listGzRun.rps, 0)} req/s (${fmt((100 * listGzRun.rps) / list.rps, 1)}% of plain), ` +
+      `${fmt(listGzRun.cpuMsPerReq, 2)} ms CPU per request against ${fmt(list.cpuMsPerReq, 2)}, ${fmt(listWire / 1024, 1)} KiB on the wire instead of ${fmt(listBytes / 1024, 1)}; ` +
+      `the AWS-sized floor ${fmt(awsGzRun.rps, 0)} req/s (${fmt((100 * awsGzRun.rps) / awsRun.rps, 1)}% of plain), ${fmt(awsGzRun.cpuMsPerReq, 2)} ms CPU per request against ${fmt(awsRun.cpuMsPerReq, 2)}, ` +
+      `${fmt(awsWire / 1024, 1)} KiB instead of ${fmt(aws.bytes / 1024, 1)}`,
+  );
 
 } catch (err) {
   failures.push(`bench error: ${err instanceof Error ? err.stack : String(err)}`);
@@ -241,6 +269,24 @@ async function shapeCheck(s: LoadSpec, check: (data: unknown) => string | null) 
   if (problem) throw new Error(problem);
   console.log(`  ${s.name}: one response checked in full (${(text.length / 1024).toFixed(1)} KiB)`);
   return Buffer.byteLength(text);
+}
+
+/** Checks one gzipped response in full as it crosses the wire (fetch would decode it); returns its length in bytes. */
+async function wireCheck(s: LoadSpec) {
+  const { status, encoding, body } = await new Promise<{ status: number; encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+    http
+      .get(s.url + s.path, { headers: s.headers ?? {} }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode!, encoding: res.headers["content-encoding"], body: Buffer.concat(chunks) }));
+      })
+      .on("error", reject);
+  });
+  if (status !== 200 || encoding !== "gzip") throw new Error(`${s.name}: HTTP ${status}, content-encoding ${encoding}`);
+  const { items } = (JSON.parse(gunzipSync(body).toString("utf8")) as { result: { data: { items: unknown[] } } }).result.data;
+  if (items.length !== 50) throw new Error(`${s.name}: ${items.length} items`);
+  console.log(`  ${s.name}: one response checked in full (${(body.length / 1024).toFixed(1)} KiB gzipped)`);
+  return body.length;
 }
 
 function printProfile(endpoint: string, s: ProfileSummary) {

@@ -4,11 +4,13 @@
  * nothing of the API's own: no auth, no logging, no security headers, no presigning. What is left between this and
  * the bare server is what Express and tRPC cost per request; what is left between this and the API is ours.
  * With FLOOR_URL_CHARS it answers as many bytes as the API does (below): the same stack's ceiling for that response.
+ * With FLOOR_COMPRESS it compresses as the API does (the same `compression` middleware and settings; asked for gzip).
  */
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { initTRPC } from "@trpc/server";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import compression from "compression";
 import express from "express";
 import pg from "pg";
 import { z } from "zod";
@@ -38,6 +40,7 @@ const router = t.router({
   }),
 });
 const app = express();
+if (process.env.FLOOR_COMPRESS) app.use(compression());
 if (process.env.FLOOR_MODE === "express") app.get("/trpc/photos.list", (_req, res, next) => void router.createCaller({}).photos.list({ limit: 50 }).then((data) => res.json({ result: { data } }), next));
 else app.use("/trpc", createExpressMiddleware({ router }));
 const server = app.listen(0, "127.0.0.1");
