@@ -58,9 +58,9 @@ export function createHttpApp(app: ApiApp, log: Logger) {
   // Every text answer of 1 KiB or more goes out gzipped when the client accepts it: the photo list is 62 KiB here
   // and about 170 KiB on AWS (each presigned URL carries the task role's session token), the app's scripts 400 KiB;
   // gzipped they are a tenth or less of that. Nothing in front of the task compresses (the load balancer passes
-  // bodies through). gzip, not brotli, though every browser takes both: under load (bench/api) a brotli stream cost
-  // the server two to three times gzip's CPU per answer (its encoder's state is megabytes per response) for about a
-  // fifth fewer bytes, so `br` is taken out of what the request accepts before the middleware negotiates.
+  // bodies through). gzip, not brotli, though every browser takes both: under load (bench/api) a brotli stream added
+  // two to three times the CPU per answer that gzip adds (its encoder's state is megabytes per response) for 5-15%
+  // fewer bytes, so `br` is taken out of what the request accepts before the middleware negotiates.
   // BREACH needs a victim's browser to send many attacker-shaped requests with its session; the session cookies are
   // SameSite=Strict, so a foreign page cannot.
   x.use((req: Request, _res: Response, next: NextFunction) => {
