@@ -10,10 +10,10 @@
  * has the wrong shape (never on speed); the targets are reported, not enforced.
  */
 import { randomBytes } from "node:crypto";
-import http from "node:http";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
+import { rawGet } from "@photoreel/testkit";
 import type { ApiReady } from "./api-server.ts";
 import { startChild, type Child } from "./child.ts";
 import { countOf, runLoad, type LoadResult, type LoadSpec } from "./load.ts";
@@ -276,15 +276,8 @@ async function shapeCheck(s: LoadSpec, check: (data: unknown) => string | null) 
 
 /** Checks one gzipped response in full as it crosses the wire (fetch would decode it); returns its length in bytes. */
 async function wireCheck(s: LoadSpec) {
-  const { status, encoding, body } = await new Promise<{ status: number; encoding: string | undefined; body: Buffer }>((resolve, reject) => {
-    http
-      .get(s.url + s.path, { headers: s.headers ?? {} }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode!, encoding: res.headers["content-encoding"], body: Buffer.concat(chunks) }));
-      })
-      .on("error", reject);
-  });
+  const { status, headers, body } = await rawGet(s.url + s.path, s.headers);
+  const encoding = headers["content-encoding"];
   if (status !== 200 || encoding !== "gzip") throw new Error(`${s.name}: HTTP ${status}, content-encoding ${encoding}`);
   const { items } = (JSON.parse(gunzipSync(body).toString("utf8")) as { result: { data: { items: unknown[] } } }).result.data;
   if (items.length !== 50) throw new Error(`${s.name}: ${items.length} items`);

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { uuidv7 } from "@photoreel/core";
+import { rawGet } from "@photoreel/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./harness";
 
@@ -31,18 +31,7 @@ afterAll(async () => {
   rmSync(dist, { recursive: true, force: true });
 });
 
-/** The bytes as they cross the wire (fetch would decode them), with the response's headers. */
-function raw(path: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(`${t.baseUrl}${path}`, { headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-      })
-      .on("error", reject);
-  });
-}
+const raw = (path: string, headers: Record<string, string>) => rawGet(`${t.baseUrl}${path}`, headers);
 
 const LIST = `/trpc/photos.list?input=${encodeURIComponent(JSON.stringify({ limit: 50 }))}`;
 

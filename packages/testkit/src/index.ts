@@ -1,3 +1,3 @@
 export { spawnWorker, until, type WorkerProcess } from "./worker-process";
-export { trpcHttp } from "./http";
+export { rawGet, trpcHttp } from "./http";
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "./otlp-receiver";
