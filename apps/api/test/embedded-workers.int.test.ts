@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { laterPort } from "@photoreel/local-stack";
+import { laterPort } from "@photoreel/local-stack/ports";
 import { afterAll, expect, it } from "vitest";
 
 /**
