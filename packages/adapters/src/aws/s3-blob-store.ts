@@ -33,17 +33,38 @@ function attachment(name: string): string {
 const SIGNING_WINDOW_MS = 5 * 60 * 1000;
 const MAX_PRESIGN_S = 7 * 24 * 3600;
 const URL_CACHE_MAX = 50_000;
+/** While the credentials in hand are too short-lived to sign with, how often to ask their source for newer ones. */
+const FORCED_REFRESH_EVERY_MS = 60_000;
 
 export class S3BlobStore implements BlobStore {
   private readonly urlCache = new Map<string, string>();
   private urlCacheWindow = 0;
+  private lastForcedRefresh = 0;
 
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
   ) {}
 
+  /**
+   * The credentials a presigned URL or form will be signed with, made to last until `until` (epoch ms) where their
+   * source allows. A signature dies with the credentials behind it: on AWS those are the task role's temporary ones,
+   * which the SDK keeps until five minutes before they expire, whether or not the ECS agent already holds the next set.
+   * So a URL signed late in a set's life would stop working before its stated expiry (a thumbnail that breaks, a
+   * video that stops seeking). When the set in hand ends too soon this asks the source again, at most once a minute
+   * (while it has nothing newer, the set in hand is used). Static keys (the stand-ins) never expire.
+   */
+  private async signingCredentials(until: number) {
+    const provider = this.s3.config.credentials;
+    const creds = await provider();
+    if (!creds.expiration || creds.expiration.getTime() >= until || Date.now() - this.lastForcedRefresh < FORCED_REFRESH_EVERY_MS) return creds;
+    this.lastForcedRefresh = Date.now();
+    // A failed refresh leaves the set in hand, still valid for minutes; the SDK's own refresh reports a lasting failure.
+    return provider({ forceRefresh: true }).catch(() => creds);
+  }
+
   async presignPost(key: string, opts: { contentType: string; minBytes: number; maxBytes: number; expiresIn: number }): Promise<PresignedPost> {
+    await this.signingCredentials(Date.now() + opts.expiresIn * 1000);
     // The policy pins key, type and size on real S3. (s3rver does not enforce it: completion re-checks size/type.)
     const { url, fields } = await createPresignedPost(this.s3, {
       Bucket: this.bucket,
@@ -65,7 +86,8 @@ export class S3BlobStore implements BlobStore {
     return { uploadId: out.UploadId };
   }
 
-  presignPart(key: string, uploadId: string, partNumber: number, expiresIn: number): Promise<string> {
+  async presignPart(key: string, uploadId: string, partNumber: number, expiresIn: number): Promise<string> {
+    await this.signingCredentials(Date.now() + expiresIn * 1000);
     return getSignedUrl(this.s3, new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber }), { expiresIn });
   }
 
@@ -106,11 +128,14 @@ export class S3BlobStore implements BlobStore {
   /**
    * Download URLs are signed as of the start of a 5-minute window (and valid that much longer), so the same URL
    * comes back for the whole window: signing is ~1 ms of CPU (98% of a photo list's cost before this cache,
-   * bench/api), and a stable URL lets browsers cache thumbnails between polls.
+   * bench/api), and a stable URL lets browsers cache thumbnails between polls. The URL is reused only while the
+   * credentials it was signed with are the ones in hand (signingCredentials).
    */
   async presignDownload(key: string, expiresIn: number, opts: { downloadName?: string; contentType?: string } = {}): Promise<string> {
     const window = Math.floor(Date.now() / SIGNING_WINDOW_MS) * SIGNING_WINDOW_MS;
-    const cacheKey = `${window}|${expiresIn}|${key}|${opts.downloadName ?? ""}|${opts.contentType ?? ""}`;
+    const lifetimeS = Math.min(MAX_PRESIGN_S, expiresIn + SIGNING_WINDOW_MS / 1000);
+    const creds = await this.signingCredentials(window + lifetimeS * 1000);
+    const cacheKey = `${window}|${creds.accessKeyId}|${expiresIn}|${key}|${opts.downloadName ?? ""}|${opts.contentType ?? ""}`;
     const hit = this.urlCache.get(cacheKey);
     if (hit) return hit;
     const url = await getSignedUrl(
@@ -121,7 +146,7 @@ export class S3BlobStore implements BlobStore {
         ResponseContentDisposition: opts.downloadName ? attachment(opts.downloadName) : undefined,
         ResponseContentType: opts.contentType,
       }),
-      { expiresIn: Math.min(MAX_PRESIGN_S, expiresIn + SIGNING_WINDOW_MS / 1000), signingDate: new Date(window) },
+      { expiresIn: lifetimeS, signingDate: new Date(window) },
     );
     if (this.urlCache.size >= URL_CACHE_MAX || this.urlCacheWindow !== window) {
       this.urlCache.clear();
