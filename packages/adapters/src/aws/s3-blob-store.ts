@@ -35,11 +35,18 @@ const MAX_PRESIGN_S = 7 * 24 * 3600;
 const URL_CACHE_MAX = 50_000;
 /** While the credentials in hand are too short-lived to sign with, how often to ask their source for newer ones. */
 const FORCED_REFRESH_EVERY_MS = 60_000;
+type Credentials = Awaited<ReturnType<S3Client["config"]["credentials"]>>;
+/** How long the credentials read for one signature serve the next ones without asking the SDK again (a list signs 100). */
+const CREDENTIALS_REUSE_MS = 1000;
+const lasts = (c: Credentials, until: number) => !c.expiration || c.expiration.getTime() >= until;
 
 export class S3BlobStore implements BlobStore {
   private readonly urlCache = new Map<string, string>();
   private urlCacheWindow = 0;
+  /** The access key the cached URLs were signed with: a new set empties the cache. */
+  private urlCacheSigner = "";
   private lastForcedRefresh = 0;
+  private held: { creds: Credentials; readAt: number } | null = null;
 
   constructor(
     private readonly s3: S3Client,
@@ -54,13 +61,23 @@ export class S3BlobStore implements BlobStore {
    * video that stops seeking). When the set in hand ends too soon this asks the source again, at most once a minute
    * (while it has nothing newer, the set in hand is used). Static keys (the stand-ins) never expire.
    */
-  private async signingCredentials(until: number) {
+  private signingCredentials(until: number): Credentials | Promise<Credentials> {
+    const held = this.held;
+    if (held && Date.now() - held.readAt < CREDENTIALS_REUSE_MS && lasts(held.creds, until)) return held.creds;
+    return this.readCredentials(until);
+  }
+
+  private async readCredentials(until: number): Promise<Credentials> {
+    const now = Date.now();
     const provider = this.s3.config.credentials;
-    const creds = await provider();
-    if (!creds.expiration || creds.expiration.getTime() >= until || Date.now() - this.lastForcedRefresh < FORCED_REFRESH_EVERY_MS) return creds;
-    this.lastForcedRefresh = Date.now();
-    // A failed refresh leaves the set in hand, still valid for minutes; the SDK's own refresh reports a lasting failure.
-    return provider({ forceRefresh: true }).catch(() => creds);
+    let creds = await provider();
+    if (!lasts(creds, until) && now - this.lastForcedRefresh >= FORCED_REFRESH_EVERY_MS) {
+      this.lastForcedRefresh = now;
+      // A failed refresh leaves the set in hand, still valid for minutes; the SDK's own refresh reports a lasting failure.
+      creds = await provider({ forceRefresh: true }).catch(() => creds);
+    }
+    this.held = { creds, readAt: now };
+    return creds;
   }
 
   async presignPost(key: string, opts: { contentType: string; minBytes: number; maxBytes: number; expiresIn: number }): Promise<PresignedPost> {
@@ -135,7 +152,11 @@ export class S3BlobStore implements BlobStore {
     const window = Math.floor(Date.now() / SIGNING_WINDOW_MS) * SIGNING_WINDOW_MS;
     const lifetimeS = Math.min(MAX_PRESIGN_S, expiresIn + SIGNING_WINDOW_MS / 1000);
     const creds = await this.signingCredentials(window + lifetimeS * 1000);
-    const cacheKey = `${window}|${creds.accessKeyId}|${expiresIn}|${key}|${opts.downloadName ?? ""}|${opts.contentType ?? ""}`;
+    if (this.urlCacheSigner !== creds.accessKeyId) {
+      this.urlCache.clear();
+      this.urlCacheSigner = creds.accessKeyId;
+    }
+    const cacheKey = `${window}|${expiresIn}|${key}|${opts.downloadName ?? ""}|${opts.contentType ?? ""}`;
     const hit = this.urlCache.get(cacheKey);
     if (hit) return hit;
     const url = await getSignedUrl(
