@@ -165,14 +165,26 @@ export function PhotoViewer({ id, photos, onClose, onShow, onNearEnd, hasMore, o
  */
 function Frame({ photo, focusMode, onSaved }: { photo: PhotoView; focusMode: boolean; onSaved: (p: PhotoView) => void }) {
   const [loaded, setLoaded] = useState<string | null>(null);
-  const preview = stableUrl(`p:${photo.id}`, photo.previewUrl);
+  // A preview that does not load has most likely outlived its link (the list it came from was loaded long ago, and
+  // links last 15 minutes): the photo is fetched again, once, for a freshly signed one.
+  const [failed, setFailed] = useState<string | null>(null);
+  const again = trpc.photos.get.useQuery({ id: photo.id }, { enabled: failed === photo.id, retry: false, staleTime: 0 });
+  const fresh = failed === photo.id ? again.data?.previewUrl : undefined;
+  const preview = fresh ?? stableUrl(`p:${photo.id}`, photo.previewUrl);
   const thumb = stableUrl(`t:${photo.id}`, photo.thumbnailUrl);
   const ratio = photo.width && photo.height ? photo.width / photo.height : 4 / 3;
   if (!preview) return <Spinner label="This photo is still being processed…" />;
   return (
     <div className="viewer-frame" style={{ "--ar": ratio } as CSSProperties} data-testid="viewer-frame">
       {thumb && loaded !== photo.id && <img className="viewer-placeholder" src={thumb} alt="" aria-hidden="true" />}
-      <img key={photo.id} src={preview} alt={photo.caption ?? photo.filename} onLoad={() => setLoaded(photo.id)} data-testid="viewer-image" />
+      <img
+        key={fresh ? `${photo.id}:again` : photo.id}
+        src={preview}
+        alt={photo.caption ?? photo.filename}
+        onLoad={() => setLoaded(photo.id)}
+        onError={() => setFailed(photo.id)}
+        data-testid="viewer-image"
+      />
       {focusMode && <FocalEditor key={photo.id} photo={photo} onSaved={onSaved} />}
     </div>
   );
