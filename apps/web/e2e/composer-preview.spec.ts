@@ -2,7 +2,7 @@ import type { VideoSpec } from "@photoreel/contracts";
 import { clickTrack } from "@photoreel/images/testing";
 import { planTimeline, slideShownFrame } from "@photoreel/timeline";
 import { expect, test, type Page } from "@playwright/test";
-import { screen, signUp, uniqueEmail, uploadAndPick } from "./fixtures";
+import { expirePreviewLinksInLists, screen, signUp, uniqueEmail, uploadAndPick } from "./fixtures";
 
 /** A coarse fingerprint of what the live preview's canvas shows: an 8x8 grid of RGB samples. */
 const pixels = (page: Page) =>
@@ -174,4 +174,21 @@ test("the first frame asks for its own photo alone, and a slide whose photo has 
   await expect.poll(async () => (await state(page)).ready, { timeout: 30_000 }).toBe(true);
   expect(differs((await pixels(page)).out, grey.out)).toBeGreaterThan(20);
   expect((await state(page)).totalFrames).toBe(total);
+});
+
+test("a slide whose preview link has expired is fetched again with a fresh link and drawn", async ({ page }) => {
+  test.setTimeout(4 * 60_000);
+  await signUp(page, uniqueEmail("live-expired"));
+  await uploadAndPick(page, 2, 120_000);
+
+  const { refused } = await expirePreviewLinksInLists(page);
+  await page.getByRole("button", { name: "Make a video" }).click();
+  await expect(page.getByTestId("slide")).toHaveCount(2);
+  // Both slides' photos are drawn: the first frame, then a frame of the second slide.
+  await expect.poll(async () => (await state(page)).ready, { timeout: 30_000 }).toBe(true);
+  await page.evaluate((f) => window.__photoreelPreview!.seekFrame(f), (await state(page)).totalFrames - 1);
+  await expect.poll(async () => (await state(page)).ready, { timeout: 30_000 }).toBe(true);
+  const spec = await page.evaluate(() => window.__photoreelPreview!.spec()!);
+  expect(spec.slides.every((s) => [...refused].some((p) => p.includes(`/photos/${s.photoId}/`)))).toBe(true);
+  expect(differs((await pixels(page)).out, new Array<number>(64 * 3).fill(42))).toBeGreaterThan(20);
 });

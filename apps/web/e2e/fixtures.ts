@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Page, type Route } from "@playwright/test";
 import sharp from "sharp";
 
 /** Screenshots at both sizes (and dark) plus an axe scan: see look.ts. */
@@ -24,6 +24,27 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/**
+ * From now on the photo list hands out preview links that have expired (as a list loaded long ago would), and storage
+ * refuses them as S3 does; a link signed afresh (photos.get) still works. Returns the refused paths and an undo.
+ */
+export async function expirePreviewLinksInLists(page: Page) {
+  const list = /\/trpc\/[^?]*photos\.list/;
+  const stale = /\/preview\.webp\?expired=1/;
+  const refused = new Set<string>();
+  const rewrite = async (route: Route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, body: (await response.text()).replaceAll("/preview.webp?", "/preview.webp?expired=1&") });
+  };
+  const refuse = async (route: Route) => {
+    refused.add(new URL(route.request().url()).pathname);
+    await route.fulfill({ status: 403, contentType: "application/xml", body: "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>" });
+  };
+  await page.route(list, rewrite);
+  await page.route(stale, refuse);
+  return { refused, undo: () => Promise.all([page.unroute(list, rewrite), page.unroute(stale, refuse)]) };
 }
 
 const dir = () => mkdtempSync(join(tmpdir(), "photoreel-fixtures-"));

@@ -1,5 +1,5 @@
-import { expect, test, type Locator, type Page, type Route } from "@playwright/test";
-import { makeBrokenJpeg, screen, signUp, uniqueEmail } from "./fixtures";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expirePreviewLinksInLists, makeBrokenJpeg, screen, signUp, uniqueEmail } from "./fixtures";
 import { makePhotos } from "./photos";
 
 // One account and one upload for the whole library journey: the tray, the grid, the viewer, search.
@@ -217,23 +217,15 @@ test("viewer: keyboard and swipe navigation, caption, date and camera, add to vi
 });
 
 test("viewer: a preview whose link has expired is fetched again with a fresh link", async () => {
-  // Storage answers each preview's first request as S3 answers an expired presigned link (a list loaded long ago).
-  const refused = new Set<string>();
-  const expired = async (route: Route) => {
-    const path = new URL(route.request().url()).pathname;
-    if (refused.has(path)) return route.continue();
-    refused.add(path);
-    await route.fulfill({ status: 403, contentType: "application/xml", body: "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>" });
-  };
-  const previews = (u: URL) => u.port !== appPort() && u.pathname.endsWith("/preview.webp");
-  await page.route(previews, expired);
+  const { refused, undo } = await expirePreviewLinksInLists(page);
+  await page.reload();
   await tile("forest-8.jpg").locator(".tile-open").click();
   const viewer = page.getByTestId("viewer");
   await expect(viewer.getByRole("heading", { name: "forest-8.jpg" })).toBeVisible();
   const id = /\/library\/photos\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
   await expect.poll(() => viewer.getByTestId("viewer-image").evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(0);
   expect([...refused].some((p) => p.includes(`/photos/${id}/`))).toBe(true);
-  await page.unroute(previews, expired);
+  await undo();
   await page.keyboard.press("Escape");
   await expect(viewer).toHaveCount(0);
 });

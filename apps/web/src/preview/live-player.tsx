@@ -2,6 +2,7 @@ import { outputSize, type PhotoView, type VideoSpec } from "@photoreel/contracts
 import { musicGain, planTimeline, slideShownFrame } from "@photoreel/timeline";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { stableUrl } from "../lib/stable-url";
+import { trpc } from "../lib/trpc";
 import { FrameDrawer, withFocalPoints } from "./draw-frame";
 import { cachedPhoto, loadPhoto } from "./photo-cache";
 import { clampFrame, formatTime, playheadAt, previewSize, trackTime } from "./playhead";
@@ -53,6 +54,7 @@ export function LivePlayer({ spec, photos, jumpTo, musicUrl }: { spec: VideoSpec
   const [playing, setPlaying] = useState(false);
   const [loop, setLoop] = useState(false);
   const [loadedTick, setLoadedTick] = useState(0);
+  const utils = trpc.useUtils();
   const frameRef = useRef(0);
   const clock = useRef({ startFrame: 0, startedAt: 0 });
   const stats = useRef({ drawn: 0, skipped: 0, rafs: 0, lastDrawn: -1 });
@@ -79,7 +81,16 @@ export function LivePlayer({ spec, photos, jumpTo, musicUrl }: { spec: VideoSpec
     const load = async (id: string, priority: "high" | "auto") => {
       const p = photos.get(id);
       const url = p && stableUrl(`p:${p.id}`, p.previewUrl ?? p.thumbnailUrl);
-      if (url && (await loadPhoto(id, url, priority)) && live) setLoadedTick((n) => n + 1);
+      if (!url) return;
+      let loaded = await loadPhoto(id, url, priority);
+      // A preview that does not load has most likely outlived its link (the photo list was loaded long ago, and links
+      // last 15 minutes): the photo is fetched again, once, for a freshly signed one.
+      if (!loaded && live) {
+        const again = await utils.photos.get.fetch({ id }, { staleTime: 0 }).catch(() => null);
+        const fresh = again?.previewUrl ?? again?.thumbnailUrl;
+        if (fresh) loaded = await loadPhoto(id, fresh, priority);
+      }
+      if (loaded && live) setLoadedTick((n) => n + 1);
     };
     const first = firstNeeds ? firstNeeds.split(",").filter((id) => !cachedPhoto(id)) : [];
     const queue = [...new Set(shown.slides.map((s) => s.photoId))].filter((id) => !cachedPhoto(id) && !first.includes(id));
@@ -93,7 +104,7 @@ export function LivePlayer({ spec, photos, jumpTo, musicUrl }: { spec: VideoSpec
       for (let k = 0; k < PARALLEL_LOADS; k++) void next();
     });
     return () => void (live = false);
-  }, [shown, photos, firstNeeds]);
+  }, [shown, photos, firstNeeds, utils]);
 
   useLayoutEffect(() => {
     const canvas = canvasRef.current;
