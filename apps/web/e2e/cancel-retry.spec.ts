@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { screen, signUp, uniqueEmail, uploadAndPick } from "./fixtures";
+import { expireLinksIn, screen, signUp, uniqueEmail, uploadAndPick } from "./fixtures";
 
 test("a rendering video is canceled from its card, then retried to READY", async ({ page }) => {
   test.setTimeout(5 * 60_000);
@@ -25,4 +25,13 @@ test("a rendering video is canceled from its card, then retried to READY", async
   await expect(card).not.toHaveAttribute("data-status", "CANCELED");
   await expect(card).toHaveAttribute("data-status", "READY", { timeout: 180_000 });
   await expect(card.getByRole("link", { name: "Download" })).toBeVisible();
+
+  // A page left open past its links' hour: the list's video link is refused; the player asks for a fresh one.
+  const { refused, undo } = await expireLinksIn(page, "videos.list", "video.mp4");
+  await page.reload();
+  const player = card.getByTestId("player");
+  await expect.poll(() => player.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+  const id = await card.getAttribute("data-video-id");
+  expect([...refused].some((p) => p.includes(`/${id}/`))).toBe(true);
+  await undo();
 });

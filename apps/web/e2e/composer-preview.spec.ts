@@ -2,7 +2,7 @@ import type { VideoSpec } from "@photoreel/contracts";
 import { clickTrack } from "@photoreel/images/testing";
 import { planTimeline, slideShownFrame } from "@photoreel/timeline";
 import { expect, test, type Page } from "@playwright/test";
-import { expirePreviewLinksInLists, screen, signUp, uniqueEmail, uploadAndPick } from "./fixtures";
+import { expireLinksIn, screen, signUp, uniqueEmail, uploadAndPick } from "./fixtures";
 
 /** A coarse fingerprint of what the live preview's canvas shows: an 8x8 grid of RGB samples. */
 const pixels = (page: Page) =>
@@ -181,7 +181,7 @@ test("a slide whose preview link has expired is fetched again with a fresh link 
   await signUp(page, uniqueEmail("live-expired"));
   await uploadAndPick(page, 2, 120_000);
 
-  const { refused } = await expirePreviewLinksInLists(page);
+  const { refused } = await expireLinksIn(page, "photos.list", "preview.webp");
   await page.getByRole("button", { name: "Make a video" }).click();
   await expect(page.getByTestId("slide")).toHaveCount(2);
   // Both slides' photos are drawn: the first frame, then a frame of the second slide.

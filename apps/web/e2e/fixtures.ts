@@ -27,16 +27,17 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
 }
 
 /**
- * From now on the photo list hands out preview links that have expired (as a list loaded long ago would), and storage
- * refuses them as S3 does; a link signed afresh (photos.get) still works. Returns the refused paths and an undo.
+ * From now on `procedure`'s answers hand out links to `file` that have expired (as a list loaded long ago would), and
+ * storage refuses them as S3 does; a link signed afresh (photos.get, videos.get) still works. Returns the refused
+ * paths and an undo.
  */
-export async function expirePreviewLinksInLists(page: Page) {
-  const list = /\/trpc\/[^?]*photos\.list/;
-  const stale = /\/preview\.webp\?expired=1/;
+export async function expireLinksIn(page: Page, procedure: "photos.list" | "videos.list", file: "preview.webp" | "video.mp4") {
+  const list = new RegExp(`/trpc/[^?]*${procedure.replace(".", "\\.")}`);
+  const stale = new RegExp(`/${file.replace(".", "\\.")}\\?expired=1`);
   const refused = new Set<string>();
   const rewrite = async (route: Route) => {
     const response = await route.fetch();
-    await route.fulfill({ response, body: (await response.text()).replaceAll("/preview.webp?", "/preview.webp?expired=1&") });
+    await route.fulfill({ response, body: (await response.text()).replaceAll(`/${file}?`, `/${file}?expired=1&`) });
   };
   const refuse = async (route: Route) => {
     refused.add(new URL(route.request().url()).pathname);

@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { expirePreviewLinksInLists, makeBrokenJpeg, screen, signUp, uniqueEmail } from "./fixtures";
+import { expireLinksIn, makeBrokenJpeg, screen, signUp, uniqueEmail } from "./fixtures";
 import { makePhotos } from "./photos";
 
 // One account and one upload for the whole library journey: the tray, the grid, the viewer, search.
@@ -217,7 +217,7 @@ test("viewer: keyboard and swipe navigation, caption, date and camera, add to vi
 });
 
 test("viewer: a preview whose link has expired is fetched again with a fresh link", async () => {
-  const { refused, undo } = await expirePreviewLinksInLists(page);
+  const { refused, undo } = await expireLinksIn(page, "photos.list", "preview.webp");
   await page.reload();
   await tile("forest-8.jpg").locator(".tile-open").click();
   const viewer = page.getByTestId("viewer");

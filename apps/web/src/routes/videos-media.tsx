@@ -3,6 +3,7 @@ import { useState } from "react";
 import { ProgressBar } from "../components/ui";
 import { formatEta, formatPercent } from "../lib/format";
 import { stableUrl } from "../lib/stable-url";
+import { trpc } from "../lib/trpc";
 
 export const ACTIVE = new Set(["QUEUED", "RENDERING"]);
 
@@ -14,7 +15,12 @@ const PENDING_TEXT: Record<string, string> = { FAILED: "Render failed", CANCELED
  */
 export function VideoMedia({ v, title, size }: { v: VideoView; title: string; size: "card" | "large" }) {
   // Links last an hour; keep one per video for 50 minutes so polling never restarts playback or reloads the poster.
-  const videoUrl = stableUrl(`v:${v.id}`, v.videoUrl, 50 * 60_000);
+  // A video that does not load has most likely outlived its link (a page left open for over an hour): the video is
+  // fetched again, once, for a freshly signed one.
+  const [failed, setFailed] = useState(false);
+  const again = trpc.videos.get.useQuery({ id: v.id }, { enabled: failed, retry: false, staleTime: 0 });
+  const fresh = failed ? again.data?.videoUrl : undefined;
+  const videoUrl = fresh ?? stableUrl(`v:${v.id}`, v.videoUrl, 50 * 60_000);
   const posterUrl = stableUrl(`p:${v.id}`, v.posterUrl, 50 * 60_000);
   const coverUrl = stableUrl(`c:${v.id}`, v.coverUrl, 50 * 60_000);
   const [coverFailed, setCoverFailed] = useState(false);
@@ -22,7 +28,17 @@ export function VideoMedia({ v, title, size }: { v: VideoView; title: string; si
   if (v.status === "READY" && videoUrl) {
     return (
       <div className="media" data-aspect={shape} data-size={size}>
-        <video controls playsInline preload="metadata" src={videoUrl} poster={posterUrl ?? undefined} aria-label={`Play ${title}`} data-testid="player" />
+        <video
+          key={fresh ? "again" : "first"}
+          controls
+          playsInline
+          preload="metadata"
+          src={videoUrl}
+          poster={posterUrl ?? undefined}
+          aria-label={`Play ${title}`}
+          onError={() => setFailed(true)}
+          data-testid="player"
+        />
       </div>
     );
   }
