@@ -14,12 +14,12 @@ const PENDING_TEXT: Record<string, string> = { FAILED: "Render failed", CANCELED
  * it. `card`: a uniform 16:9 box (cards line up whatever the video's shape); `large`: the box takes the video's shape.
  */
 export function VideoMedia({ v, title, size }: { v: VideoView; title: string; size: "card" | "large" }) {
-  // Links last an hour; keep one per video for 50 minutes so polling never restarts playback or reloads the poster.
   // A video that does not load has most likely outlived its link (a page left open for over an hour): the video is
   // fetched again, once, for a freshly signed one.
   const [failed, setFailed] = useState(false);
   const again = trpc.videos.get.useQuery({ id: v.id }, { enabled: failed, retry: false, staleTime: 0 });
   const fresh = failed ? again.data?.videoUrl : undefined;
+  // Links last an hour; keep one per video for 50 minutes so polling never restarts playback or reloads the poster.
   const videoUrl = fresh ?? stableUrl(`v:${v.id}`, v.videoUrl, 50 * 60_000);
   const posterUrl = stableUrl(`p:${v.id}`, v.posterUrl, 50 * 60_000);
   const coverUrl = stableUrl(`c:${v.id}`, v.coverUrl, 50 * 60_000);
