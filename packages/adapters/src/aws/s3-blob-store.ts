@@ -42,8 +42,8 @@ const lasts = (c: Credentials, until: number) => !c.expiration || c.expiration.g
 
 export class S3BlobStore implements BlobStore {
   private readonly urlCache = new Map<string, string>();
+  /** The window and access key the cached URLs were signed in and with: a new window or a new set empties the cache. */
   private urlCacheWindow = 0;
-  /** The access key the cached URLs were signed with: a new set empties the cache. */
   private urlCacheSigner = "";
   private lastForcedRefresh = 0;
   private held: { creds: Credentials; readAt: number } | null = null;
@@ -152,8 +152,9 @@ export class S3BlobStore implements BlobStore {
     const window = Math.floor(Date.now() / SIGNING_WINDOW_MS) * SIGNING_WINDOW_MS;
     const lifetimeS = Math.min(MAX_PRESIGN_S, expiresIn + SIGNING_WINDOW_MS / 1000);
     const creds = await this.signingCredentials(window + lifetimeS * 1000);
-    if (this.urlCacheSigner !== creds.accessKeyId) {
+    if (this.urlCacheWindow !== window || this.urlCacheSigner !== creds.accessKeyId) {
       this.urlCache.clear();
+      this.urlCacheWindow = window;
       this.urlCacheSigner = creds.accessKeyId;
     }
     const cacheKey = `${window}|${expiresIn}|${key}|${opts.downloadName ?? ""}|${opts.contentType ?? ""}`;
@@ -169,10 +170,7 @@ export class S3BlobStore implements BlobStore {
       }),
       { expiresIn: lifetimeS, signingDate: new Date(window) },
     );
-    if (this.urlCache.size >= URL_CACHE_MAX || this.urlCacheWindow !== window) {
-      this.urlCache.clear();
-      this.urlCacheWindow = window;
-    }
+    if (this.urlCache.size >= URL_CACHE_MAX) this.urlCache.clear();
     this.urlCache.set(cacheKey, url);
     return url;
   }
